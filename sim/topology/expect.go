@@ -41,12 +41,12 @@ type NodeExpect struct {
 
 // BGPExpect asserts over the BGP layout and its convergence.
 type BGPExpect struct {
-	Topology         string // full-mesh|route-reflector|tor|mixed|none
-	Sessions         *int
-	MaxPeersPerNode  *int
-	Converged        *bool
-	ConvergedWithin  *time.Duration
-	Pos              Pos
+	Topology        string // full-mesh|route-reflector|tor|mixed|none
+	Sessions        *int
+	MaxPeersPerNode *int
+	Converged       *bool
+	ConvergedWithin *time.Duration
+	Pos             Pos
 }
 
 // IPAMExpect asserts over block allocation.
@@ -62,4 +62,3 @@ type FindingsExpect struct {
 	Absent  []string
 	Pos     Pos
 }
-
