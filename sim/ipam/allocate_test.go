@@ -517,3 +517,59 @@ func TestLookups(t *testing.T) {
 		t.Error("nil Allocation found a block")
 	}
 }
+
+func TestNodeSelector(t *testing.T) {
+	ns := nodes(4)
+	ns[1].Labels["rack"] = "r2"
+	ns[2].Labels["rack"] = "r3"
+	ns[3].Labels["rack"] = "r2"
+	sc := &topology.Scenario{Nodes: ns, Pods: pods("n4", "n3")}
+	sc.Resources.IPPools = []topology.IPPool{
+		pool("a-rack2", "10.2.0.0/16", 26, nodeSel(`rack == "r2"`), ipip(topology.EncapCrossSubnet)),
+		pool("b-rack3", "10.3.0.0/16", 26, nodeSel(`rack in {"r3"}`)),
+		pool("c-none", "10.9.0.0/16", 26, nodeSel(`!all()`)),
+		pool("z-rest", "10.0.0.0/16", 26, nodeSel(`!has(rack)`)),
+	}
+	a, err := Allocate(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNodes := []string{"n1 10.0.0.0/26", "n2 10.2.0.0/26 tunl0=10.2.0.0", "n3 10.3.0.0/26", "n4 10.2.0.64/26 tunl0=10.2.0.64"}
+	if got := describeNodes(sc, a); !slices.Equal(got, wantNodes) {
+		t.Errorf("nodes:\n got %q\nwant %q", got, wantNodes)
+	}
+	wantPods := []string{"10.2.0.65", "10.3.0.0"}
+	if got := describePods(a); !slices.Equal(got, wantPods) {
+		t.Errorf("pods:\n got %q\nwant %q", got, wantPods)
+	}
+	if a.Nodes[0].Pool != 3 || a.Nodes[1].Pool != 0 || a.Nodes[2].Pool != 1 {
+		t.Errorf("node pools %d %d %d", a.Nodes[0].Pool, a.Nodes[1].Pool, a.Nodes[2].Pool)
+	}
+	checkInvariants(t, sc, a)
+}
+
+func TestNodeSelectorErrors(t *testing.T) {
+	p := pool("bad", "10.0.0.0/16", 26, nodeSel(`rack == `))
+	p.Pos = topology.Pos{File: "pools.yaml", Line: 12, Col: 3, Path: "items[1]"}
+	q := pool("worse", "10.1.0.0/16", 26, nodeSel(`has(`))
+	q.Pos = topology.Pos{File: "pools.yaml", Line: 30, Col: 3}
+	sc := &topology.Scenario{Nodes: nodes(1)}
+	sc.Resources.IPPools = []topology.IPPool{p, q}
+	_, err := Allocate(sc)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	// Both problems are reported, in pool order, each at its pool.
+	var got []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *topology.FieldError
+		if !errors.As(e, &fe) {
+			t.Fatalf("%v is not a FieldError", e)
+		}
+		got = append(got, fmt.Sprintf("%s:%d %s", fe.File, fe.Line, fe.Path))
+	}
+	want := []string{"pools.yaml:12 items[1].spec.nodeSelector", "pools.yaml:30 spec.nodeSelector"}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors at %q, want %q", got, want)
+	}
+}

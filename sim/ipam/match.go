@@ -1,8 +1,7 @@
 package ipam
 
 import (
-	"fmt"
-	"strings"
+	"github.com/calisim/calisim/sim/selector"
 )
 
 // matcher says whether a pool's nodeSelector selects a node's labels.
@@ -10,12 +9,15 @@ type matcher func(labels map[string]string) bool
 
 func matchAll(map[string]string) bool { return true }
 
-// compileNodeSelector parses a pool's nodeSelector ("" means all()).
-//
-// TEMPORARY until sim/selector lands: only all() is understood.
+// compileNodeSelector parses a pool's nodeSelector, a Calico selector over
+// node labels ("" means all()).
 func compileNodeSelector(expr string) (matcher, error) {
-	if e := strings.TrimSpace(expr); e == "" || e == "all()" {
+	sel, err := selector.Parse(expr)
+	if err != nil {
+		return nil, err
+	}
+	if sel.IsAll() {
 		return matchAll, nil
 	}
-	return nil, fmt.Errorf("nodeSelector %q: selectors other than all() need sim/selector, not built yet", expr)
+	return func(labels map[string]string) bool { return sel.Matches(selector.Map(labels)) }, nil
 }
