@@ -169,16 +169,20 @@ func lexOperator(expr string, i int, label string) (tokKind, int, *SyntaxError) 
 	return tEOF, i, errAt(expr, i, "expected %s after label %q", opAfterLabel, label)
 }
 
-// words matches a sequence of words separated by optional blanks, the last
-// one followed by blanks and then a non-label character or the end. (Like
-// Calico, "startswith" and "notin" are accepted.)
+// words matches a word, or a sequence of words separated by optional blanks,
+// followed by a non-label character or the end. As in Calico, the blanks
+// after the last of several words are skipped before that check, and
+// "startswith" and "notin" are accepted.
 func words(expr string, i int, ws ...string) (int, bool) {
 	j := i
 	for _, w := range ws {
 		if !strings.HasPrefix(expr[j:], w) {
 			return i, false
 		}
-		j = skipBlanks(expr, j+len(w))
+		j += len(w)
+		if len(ws) > 1 {
+			j = skipBlanks(expr, j)
+		}
 	}
 	if j < len(expr) && isLabelChar(expr[j]) {
 		return i, false
