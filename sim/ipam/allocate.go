@@ -52,6 +52,9 @@ type allocator struct {
 	geo   []geometry
 	valid []bool    // the pool's geometry is sound
 	match []matcher // nil: the pool hands out nothing (disabled or unusable)
+	// byName is the pool indexes in name order, the order IPAM tries pools
+	// in (the loader already sorts them; this keeps IPAM right if not).
+	byName []int
 	// cursor is, per pool, the index of the lowest block never looked at.
 	cursor []uint64
 	// conflicts lists, per pool, the other usable pools it overlaps: their
@@ -78,6 +81,11 @@ func newAllocator(sc *topology.Scenario) (*allocator, error) {
 			poolBlocks: make([][]int, len(pools)),
 		},
 	}
+	al.byName = make([]int, len(pools))
+	for i := range al.byName {
+		al.byName[i] = i
+	}
+	slices.SortStableFunc(al.byName, func(x, y int) int { return strings.Compare(pools[x].Name, pools[y].Name) })
 	var errs []error
 	for i := range pools {
 		p := &pools[i]
@@ -190,7 +198,7 @@ func (al *allocator) placeNodes() {
 	for i := range nodes {
 		na := &a.Nodes[i]
 		na.Pool, al.cur[i] = -1, -1
-		for p := range pools {
+		for _, p := range al.byName {
 			if al.match[p] == nil || !al.match[p](nodes[i].Labels) {
 				continue
 			}
@@ -237,17 +245,17 @@ func (al *allocator) placePods() {
 	if len(al.sc.Pods) == 0 {
 		return
 	}
-	byName := make(map[string]int, len(nodes))
+	nodeByName := make(map[string]int, len(nodes))
 	for i := range nodes {
-		if _, dup := byName[nodes[i].Name]; !dup {
-			byName[nodes[i].Name] = i
+		if _, dup := nodeByName[nodes[i].Name]; !dup {
+			nodeByName[nodes[i].Name] = i
 		}
 	}
 	for j := range al.sc.Pods {
 		pod := &al.sc.Pods[j]
 		pa := &a.Pods[j]
 		pa.Block = -1
-		n, ok := byName[pod.Node]
+		n, ok := nodeByName[pod.Node]
 		if !ok {
 			msg := fmt.Sprintf("pod is placed on node %q, which the scenario does not have", pod.Node)
 			if pod.Node == "" {
@@ -274,7 +282,7 @@ func (al *allocator) podAddr(n int, pa *PodAlloc) bool {
 		al.assign(n, b, pa)
 		return true
 	}
-	for p := range al.sc.Resources.IPPools {
+	for _, p := range al.byName {
 		if al.match[p] == nil || !al.match[p](al.sc.Nodes[n].Labels) {
 			continue
 		}
@@ -308,7 +316,7 @@ func (al *allocator) assign(n, b int, pa *PodAlloc) {
 func (al *allocator) exhaustedMessage(n int) string {
 	pools := al.sc.Resources.IPPools
 	var names []string
-	for p := range pools {
+	for _, p := range al.byName {
 		if al.match[p] != nil && al.match[p](al.sc.Nodes[n].Labels) {
 			names = append(names, pools[p].Name)
 		}

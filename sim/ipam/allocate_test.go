@@ -163,6 +163,18 @@ func TestAllocate(t *testing.T) {
 			wantBPN:   1,
 		},
 		{
+			name: "pools not in name order are still tried by name",
+			pools: []topology.IPPool{
+				pool("z-pool", "10.9.0.0/16", 26),
+				pool("a-pool", "10.1.0.0/26", 26),
+			},
+			nodes:     nodes(2),
+			pods:      pods("n2"),
+			wantNodes: []string{"n1 10.1.0.0/26", "n2 10.9.0.0/26"},
+			wantPods:  []string{"10.9.0.0"},
+			wantBPN:   1,
+		},
+		{
 			name: "disabled pool is skipped",
 			pools: []topology.IPPool{
 				pool("a-pool", "10.1.0.0/16", 26, disabled),
