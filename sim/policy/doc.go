@@ -1,0 +1,17 @@
+// Package policy decides what Calico network policy allows: which flows
+// between pods, hosts and external addresses get through, and which policy
+// (or profile) decided.
+//
+// Input: a topology.Scenario (tiers, GlobalNetworkPolicies, Calico and
+// Kubernetes NetworkPolicies, network sets, profiles, namespaces, pods) and
+// the pods' addresses. Output: per-flow Verdicts with the deciding rule, an
+// Explanation of every policy considered, a pod-to-pod Matrix computed with
+// bitsets, and a workload connectivity list in netpol-analyzer's format.
+//
+// Semantics follow Calico v3.28–v3.30: tiers in order, policies in a tier by
+// order then name, first matching rule decides, Pass moves to the next tier,
+// an applied tier with no match drops (implicit deny), no policy at all falls
+// through to the kns.<namespace> profile, which allows. Kubernetes
+// NetworkPolicies are converted as Calico converts them (knp.default.<name>,
+// order 1000, ipBlock as nets that also match pod addresses).
+package policy

@@ -1,0 +1,316 @@
+package policy
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/calisim/calisim/sim/topology"
+)
+
+// Matrix is the verdict for every ordered pod pair on one port, rows and
+// columns in Scenario.Pods order. A pod talking to itself is allowed
+// (loopback never crosses policy).
+type Matrix struct {
+	Port  topology.Port
+	Names []string // "namespace/pod", by pod index
+	n     int
+	words int
+	// egress[s] holds the destinations s's egress policy allows; ingress[d]
+	// the sources d's ingress policy allows; allowed[s] both.
+	egress, ingress, allowed []bitset
+}
+
+// Len is the number of pods.
+func (m *Matrix) Len() int { return m.n }
+
+// Allowed reports whether pod src may reach pod dst.
+func (m *Matrix) Allowed(src, dst int) bool { return m.allowed[src].has(dst) }
+
+// EgressAllowed reports whether src's egress policy lets the flow out.
+func (m *Matrix) EgressAllowed(src, dst int) bool { return m.egress[src].has(dst) }
+
+// IngressAllowed reports whether dst's ingress policy lets the flow in.
+func (m *Matrix) IngressAllowed(src, dst int) bool { return m.ingress[dst].has(src) }
+
+// AllowedCount is the number of allowed ordered pairs (the diagonal included).
+func (m *Matrix) AllowedCount() int {
+	n := 0
+	for _, r := range m.allowed {
+		n += r.count()
+	}
+	return n
+}
+
+// Format writes one line per source pod: its name, padded, a space, then one
+// character per destination pod ('.' allowed, 'X' denied).
+func (m *Matrix) Format(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	width := 0
+	for _, n := range m.Names {
+		width = max(width, len(n))
+	}
+	line := make([]byte, 0, width+1+m.n+1)
+	for s := 0; s < m.n; s++ {
+		line = append(line[:0], m.Names[s]...)
+		line = append(line, strings.Repeat(" ", width-len(m.Names[s])+1)...)
+		for d := 0; d < m.n; d++ {
+			if m.allowed[s].has(d) {
+				line = append(line, '.')
+			} else {
+				line = append(line, 'X')
+			}
+		}
+		line = append(line, '\n')
+		if _, err := bw.Write(line); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// prepRule is a rule with its port-dependent clauses resolved for one port.
+type prepRule struct {
+	ok       bool
+	src, dst bitset // pods the rule's source / destination side matches
+}
+
+// prepare resolves every rule for the port.
+func (e *Engine) prepare(port topology.Port) []prepRule {
+	n := len(e.pods)
+	var fam [2]bitset // by ipVersion 4, 6: pods whose address is of that family or unknown
+	for i := range fam {
+		fam[i] = newBitset(n)
+	}
+	for i := range e.pods {
+		a := e.pods[i].addr
+		if !a.IsValid() || a.Is4() {
+			fam[0].set(i)
+		}
+		if !a.IsValid() || !a.Is4() {
+			fam[1].set(i)
+		}
+	}
+	prep := make([]prepRule, e.nrules)
+	e.eachRule(func(r *rule) {
+		pr := prepRule{ok: !r.never && r.l4(port)}
+		if !pr.ok {
+			prep[r.id] = pr
+			return
+		}
+		pr.src, pr.dst = r.src.bits, r.dst.bits
+		if r.ipVersion != 0 {
+			f := fam[0]
+			if r.ipVersion == 6 {
+				f = fam[1]
+			}
+			pr.src = andNew(pr.src, f)
+			pr.dst = andNew(pr.dst, f)
+		}
+		if len(r.dst.ports) > 0 || len(r.dst.notPorts) > 0 {
+			pb := newBitset(n)
+			for i := range e.pods {
+				ep := e.Pod(i)
+				if (len(r.dst.ports) == 0 || e.portsMatch(r.dst.ports, port, ep)) &&
+					(len(r.dst.notPorts) == 0 || !e.portsMatch(r.dst.notPorts, port, ep)) {
+					pb.set(i)
+				}
+			}
+			pr.dst = andNew(pr.dst, pb)
+		}
+		prep[r.id] = pr
+	})
+	return prep
+}
+
+func andNew(a, b bitset) bitset {
+	c := make(bitset, len(a))
+	copy(c, a)
+	c.and(b)
+	return c
+}
+
+// eachRule calls f for every compiled rule of every policy and profile.
+func (e *Engine) eachRule(f func(*rule)) {
+	for ti := range e.tiers {
+		for _, p := range e.tiers[ti].policies {
+			for d := range p.rules {
+				for i := range p.rules[d] {
+					f(&p.rules[d][i])
+				}
+			}
+		}
+	}
+	for _, p := range e.profileList {
+		for d := range p.rules {
+			for i := range p.rules[d] {
+				f(&p.rules[d][i])
+			}
+		}
+	}
+}
+
+// Matrix computes the verdict of every ordered pod pair on one port. Each
+// pod's egress row and ingress column is computed with bitset operations
+// over the precomputed policy and rule sets, rows spread over the CPUs; the
+// result does not depend on their number.
+func (e *Engine) Matrix(ctx context.Context, port topology.Port) (*Matrix, error) {
+	n := len(e.pods)
+	words := (n + 63) / 64
+	m := &Matrix{Port: port, n: n, words: words, Names: make([]string, n)}
+	for i := range e.sc.Pods {
+		m.Names[i] = e.sc.Pods[i].Namespace + "/" + e.sc.Pods[i].Name
+	}
+	slab := make([]uint64, 3*n*words)
+	m.egress, m.ingress, m.allowed = make([]bitset, n), make([]bitset, n), make([]bitset, n)
+	for i := 0; i < n; i++ {
+		m.egress[i] = slab[(3*i)*words : (3*i+1)*words : (3*i+1)*words]
+		m.ingress[i] = slab[(3*i+1)*words : (3*i+2)*words : (3*i+2)*words]
+		m.allowed[i] = slab[(3*i+2)*words : (3*i+3)*words : (3*i+3)*words]
+	}
+	prep := e.prepare(port)
+	// Phase 1: egress rows and ingress rows (by destination).
+	if err := parallel(ctx, n, func(sc *scratch, i int) {
+		e.row(Egress, i, prep, sc, m.egress[i])
+		e.row(Ingress, i, prep, sc, m.ingress[i])
+		m.egress[i].set(i) // loopback
+		m.ingress[i].set(i)
+	}, words); err != nil {
+		return nil, err
+	}
+	// Phase 2: allowed[s][d] = egress[s][d] && ingress[d][s].
+	if err := parallel(ctx, n, func(_ *scratch, s int) {
+		row := m.allowed[s]
+		eg := m.egress[s]
+		sw, sb := s>>6, uint64(1)<<(uint(s)&63)
+		for w, word := range eg {
+			var out uint64
+			for word != 0 {
+				b := word & -word
+				d := w<<6 | trailing(b)
+				if m.ingress[d][sw]&sb != 0 {
+					out |= b
+				}
+				word &^= b
+			}
+			row[w] = out
+		}
+	}, words); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// scratch is one worker's reusable bitsets.
+type scratch struct{ pending, next bitset }
+
+// parallel runs f for i in [0,n) over GOMAXPROCS workers; each i writes only
+// its own output, so the result is the same at any GOMAXPROCS.
+func parallel(ctx context.Context, n int, f func(*scratch, int), words int) error {
+	workers := min(runtime.GOMAXPROCS(0), max(n/16, 1))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	const chunk = 16
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := &scratch{pending: make(bitset, words), next: make(bitset, words)}
+			for {
+				if ctx.Err() != nil {
+					failed.Store(true)
+					return
+				}
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(sc, i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if failed.Load() {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// row computes, for the subject pod i judged in direction d, the set of
+// peers allowed (destinations for egress, sources for ingress) into out.
+func (e *Engine) row(d Direction, i int, prep []prepRule, sc *scratch, out bitset) {
+	if !e.pods[i].workload {
+		copy(out, e.allPods)
+		return
+	}
+	pending, next := sc.pending, sc.next
+	copy(pending, e.allPods)
+	out.zero()
+	// self is the subject's side of a rule, peer the other.
+	self := func(pr *prepRule) bitset {
+		if d == Egress {
+			return pr.src
+		}
+		return pr.dst
+	}
+	peer := func(pr *prepRule) bitset {
+		if d == Egress {
+			return pr.dst
+		}
+		return pr.src
+	}
+	for ti := range e.tiers {
+		applied := false
+		next.zero()
+	policies:
+		for _, p := range e.tiers[ti].policies {
+			if !p.types[d] || !p.applies.has(i) {
+				continue
+			}
+			applied = true
+			for ri := range p.rules[d] {
+				r := &p.rules[d][ri]
+				pr := &prep[r.id]
+				if !pr.ok || r.act == actLog || !self(pr).has(i) {
+					continue
+				}
+				mask := peer(pr)
+				switch r.act {
+				case actAllow:
+					out.orAnd(pending, mask)
+				case actPass:
+					next.orAnd(pending, mask)
+				}
+				pending.andNot(mask)
+				if pending.empty() {
+					break policies
+				}
+			}
+		}
+		if applied {
+			pending, next = next, pending
+		}
+	}
+	for _, p := range e.pods[i].profiles {
+		for ri := range p.rules[d] {
+			r := &p.rules[d][ri]
+			pr := &prep[r.id]
+			if !pr.ok || (r.act != actAllow && r.act != actDeny) || !self(pr).has(i) {
+				continue
+			}
+			if r.act == actAllow {
+				out.orAnd(pending, peer(pr))
+			}
+			pending.andNot(peer(pr))
+		}
+	}
+	// the scratch slices may have been swapped; hand both back.
+	sc.pending, sc.next = pending, next
+}
