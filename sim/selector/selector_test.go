@@ -181,38 +181,6 @@ func TestMatchesNamespace(t *testing.T) {
 	}
 }
 
-func TestMerged(t *testing.T) {
-	own := Map{"app": "web", "tier": "front"}
-	profile := Map{"app": "ignored", "projectcalico.org/namespace": "shop"}
-	tests := []struct {
-		name string
-		l    Labels
-		key  string
-		v    string
-		ok   bool
-	}{
-		{"own wins", Merged{own, profile}, "app", "web", true},
-		{"from profile", Merged{own, profile}, "projectcalico.org/namespace", "shop", true},
-		{"absent", Merged{own, profile}, "x", "", false},
-		{"nil A", Merged{nil, profile}, "app", "ignored", true},
-		{"nil B", Merged{own, nil}, "tier", "front", true},
-		{"both nil", Merged{}, "app", "", false},
-		{"nil map", Map(nil), "app", "", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			v, ok := tc.l.Get(tc.key)
-			if v != tc.v || ok != tc.ok {
-				t.Errorf("Get(%q) = %q, %v, want %q, %v", tc.key, v, ok, tc.v, tc.ok)
-			}
-		})
-	}
-	s := mustParse(t, "app == 'web' && projectcalico.org/namespace == 'shop'")
-	if !s.Matches(Merged{own, profile}) {
-		t.Error("selector over merged labels does not match")
-	}
-}
-
 func TestMatchesDoesNotAllocate(t *testing.T) {
 	labels := Map{"app": "web", "tier": "front", "env": "prod", "kubernetes.io/hostname": "n1"}
 	merged := Merged{labels, Map{"projectcalico.org/namespace": "shop"}}
@@ -233,6 +201,29 @@ func TestMatchesDoesNotAllocate(t *testing.T) {
 			if n := testing.AllocsPerRun(100, func() { s.MatchesNamespace(l, true) }); n != 0 {
 				t.Errorf("Parse(%q).MatchesNamespace(%s) allocates %v times", expr, name, n)
 			}
+		}
+	}
+}
+
+func TestConcurrentMatches(t *testing.T) {
+	s := mustParse(t, "app == 'web' && tier in {'front', 'back'} || !has(x)")
+	labels := []Map{{"app": "web", "tier": "front", "x": ""}, {"app": "db", "x": ""}, {}}
+	want := []bool{true, false, true}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			ok := true
+			for range 1000 {
+				for i, l := range labels {
+					ok = ok && s.Matches(l) == want[i]
+				}
+			}
+			done <- ok
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Error("concurrent Matches gave a wrong answer")
 		}
 	}
 }
