@@ -14,7 +14,7 @@ type Allocation struct {
 	Pods          []PodAlloc   `json:"pods"`      // index-aligned with sc.Pods
 	Pools         []PoolUsage  `json:"pools"`     // index-aligned with sc.Resources.IPPools
 	Exhausted     []Exhaustion `json:"exhausted"` // pods that got no address, in pod order
-	Overlaps      []Overlap    `json:"overlaps"`  // pool/pool then pool/subnet, in pool order
+	Overlaps      []Overlap    `json:"overlaps"`  // per pool in name order: the later pools it overlaps, then the subnets
 	PodCapacity   int64        `json:"podCapacity"`
 	BlocksPerNode int          `json:"blocksPerNode"`
 

@@ -48,12 +48,6 @@ func poolGeometry(p *topology.IPPool) (geometry, error) {
 	return g, nil
 }
 
-// add1 is add ignoring overflow (callers keep within the address space).
-func (u u128) add1(v u128) u128 {
-	s, _ := u.add(v)
-	return s
-}
-
 // block returns block k of the pool (k < nBlocks).
 func (g *geometry) block(k uint64) netip.Prefix {
 	a := g.start.add1(u128{lo: k}.shl(g.hostBits))

@@ -45,6 +45,12 @@ func (u u128) add(v u128) (u128, bool) {
 	return u128{hi, lo}, c != 0
 }
 
+// add1 is add ignoring overflow (callers keep within the address space).
+func (u u128) add1(v u128) u128 {
+	s, _ := u.add(v)
+	return s
+}
+
 // sub returns u-v (u >= v).
 func (u u128) sub(v u128) u128 {
 	lo, b := bits.Sub64(u.lo, v.lo, 0)
