@@ -1,0 +1,147 @@
+package dataplane
+
+import (
+	"net/netip"
+
+	"github.com/calisim/calisim/sim/ipam"
+	"github.com/calisim/calisim/sim/topology"
+)
+
+// Table computes node i's route table, sorted as `ip route` prints it:
+//
+//	default via GW dev eth0                          (the subnet's gateway)
+//	SUBNET dev eth0 proto kernel scope link src NODE (connected)
+//	blackhole BLOCK proto bird                       (every local block)
+//	BLOCK via NODE dev tunl0 proto bird onlink       (IPIP)
+//	BLOCK via NEXTHOP dev eth0 proto bird            (native)
+//	BLOCK via VTEP dev vxlan.calico onlink           (VXLAN)
+//	POD dev caliXXXXXXXXXXX scope link               (every local pod)
+//
+// The table is computed on every call; callers that need one destination
+// should use Lookup, which does not build the table.
+func (d *Dataplane) Table(i int) *Table {
+	t := &Table{Node: i}
+	if i < 0 || i >= len(d.nodes) {
+		return t
+	}
+	t.Routes = make([]Route, 0, 2+len(d.alloc.Blocks)+len(d.podsOf[i]))
+	if r, ok := d.defaultRoute(i); ok {
+		t.Routes = append(t.Routes, r)
+	}
+	if r, ok := d.connectedRoute(i); ok {
+		t.Routes = append(t.Routes, r)
+	}
+	for _, b := range d.alloc.Blocks {
+		if r, ok := d.blockRoute(i, b); ok {
+			t.Routes = append(t.Routes, r)
+		}
+	}
+	for _, p := range d.podsOf[i] {
+		t.Routes = append(t.Routes, d.podRoute(p))
+	}
+	t.sort()
+	return t
+}
+
+// Lookup is Table(i).Lookup(dst) without building the table: it looks only
+// at the routes that can contain dst (the pod's /32, its block, the
+// connected subnet, the default route).
+func (d *Dataplane) Lookup(i int, dst netip.Addr) (Route, bool) {
+	if i < 0 || i >= len(d.nodes) || !dst.IsValid() {
+		return Route{}, false
+	}
+	var best Route
+	found := false
+	consider := func(r Route, ok bool) {
+		if ok && r.Dst.Contains(dst) && (!found || r.Dst.Bits() > best.Dst.Bits()) {
+			best, found = r, true
+		}
+	}
+	if p, ok := d.podByAddr[dst]; ok && d.podNode[p] == i {
+		consider(d.podRoute(p), true)
+	}
+	if b, ok := d.alloc.BlockOf(dst); ok {
+		consider(d.blockRoute(i, b))
+	}
+	consider(d.connectedRoute(i))
+	consider(d.defaultRoute(i))
+	return best, found
+}
+
+func (d *Dataplane) defaultRoute(i int) (Route, bool) {
+	gw := d.nodes[i].Gateway
+	if !gw.IsValid() {
+		return Route{}, false
+	}
+	return Route{Dst: netip.PrefixFrom(netip.IPv4Unspecified(), 0), Via: gw, Dev: DevEth0}, true
+}
+
+func (d *Dataplane) connectedRoute(i int) (Route, bool) {
+	s := d.nodes[i].Subnet
+	if s < 0 || !d.nodes[i].Addr.IsValid() {
+		return Route{}, false
+	}
+	return Route{
+		Dst:   d.sc.Underlay.Subnets[s].CIDR.Masked(),
+		Dev:   DevEth0,
+		Proto: ProtoKernel,
+		Scope: ScopeLink,
+		Src:   d.nodes[i].Addr,
+	}, true
+}
+
+func (d *Dataplane) podRoute(p int) Route {
+	pod := &d.sc.Pods[p]
+	a := d.alloc.Pods[p].Addr
+	return Route{Dst: netip.PrefixFrom(a, a.BitLen()), Dev: VethName(pod.Namespace, pod.Name), Scope: ScopeLink}
+}
+
+// blockRoute is node i's route to block b, if it has one. The
+// encapsulation is chosen by b's pool (the destination block's pool):
+//
+//   - a local block is blackholed;
+//   - VXLAN, Always or CrossSubnet with the owner outside node i's prefix:
+//     via the owner's VTEP on vxlan.calico, from IPAM alone (no BGP);
+//   - otherwise the route comes from BGP: no best route, no line. When the
+//     BGP next hop is a node and the pool is IPIP (Always, or CrossSubnet
+//     with that node outside node i's prefix) it goes via tunl0 onlink; any
+//     other next hop (a router, an eBGP ToR) is native via eth0.
+func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
+	if b.Node == i {
+		return Route{Type: Blackhole, Dst: b.CIDR, Proto: ProtoBird}, true
+	}
+	if b.Node < 0 || b.Node >= len(d.nodes) || b.Pool < 0 || b.Pool >= len(d.sc.Resources.IPPools) {
+		return Route{}, false
+	}
+	pool := &d.sc.Resources.IPPools[b.Pool]
+	src := &d.sc.Nodes[i]
+	enc, mode := pool.Encap(), pool.EncapMode()
+	if enc == topology.EncapVXLAN && (mode == topology.EncapAlways || !sameSubnet(src, d.sc.Nodes[b.Node].Addr)) {
+		na := &d.alloc.Nodes[b.Node]
+		if na.TunnelDev != DevVXLAN || !na.Tunnel.IsValid() {
+			return Route{}, false // the owner has no VTEP: Felix has nothing to route to
+		}
+		return Route{Dst: b.CIDR, Via: na.Tunnel, Dev: DevVXLAN, Onlink: true}, true
+	}
+	if d.bgp == nil {
+		return Route{}, false
+	}
+	nh, ok := d.bgp.best(i, b.CIDR)
+	if !ok || !nh.IsValid() {
+		return Route{}, false
+	}
+	if _, isNode := d.nodeByAddr[nh]; isNode && enc == topology.EncapIPIP &&
+		(mode == topology.EncapAlways || !sameSubnet(src, nh)) {
+		return Route{Dst: b.CIDR, Via: nh, Dev: DevTunl0, Proto: ProtoBird, Onlink: true}, true
+	}
+	return Route{Dst: b.CIDR, Via: nh, Dev: DevEth0, Proto: ProtoBird}, true
+}
+
+// sameSubnet is Calico's CrossSubnet test: is a inside the node's address
+// with its prefix length (spec.bgp.ipv4Address)?
+func sameSubnet(n *topology.Node, a netip.Addr) bool {
+	if n.Prefix.IsValid() {
+		return n.Prefix.Masked().Contains(a)
+	}
+	return false
+}
