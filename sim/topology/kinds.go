@@ -1,0 +1,161 @@
+package topology
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// resourceKind decodes one resource document (or List item) into the
+// loader's inputs.
+type resourceKind func(l *loader, d *document, n *ynode, path string)
+
+// resourceKinds is the registry of resources calisim reads, by
+// "apiVersion/kind". Built here, once per load; nothing registers itself.
+func resourceKinds() map[string]resourceKind {
+	k := map[string]resourceKind{}
+	for _, group := range []string{"projectcalico.org/v3", "crd.projectcalico.org/v1"} {
+		k[group+"/IPPool"] = (*loader).ipPool
+		k[group+"/BGPConfiguration"] = (*loader).bgpConfiguration
+		k[group+"/BGPPeer"] = (*loader).bgpPeer
+		k[group+"/FelixConfiguration"] = (*loader).felixConfiguration
+		k[group+"/GlobalNetworkPolicy"] = (*loader).globalNetworkPolicy
+		k[group+"/NetworkPolicy"] = (*loader).calicoNetworkPolicy
+		k[group+"/GlobalNetworkSet"] = (*loader).networkSet
+		k[group+"/NetworkSet"] = (*loader).networkSet
+		k[group+"/Tier"] = (*loader).tier
+		k[group+"/Profile"] = (*loader).profile
+	}
+	k["projectcalico.org/v3/Node"] = (*loader).calicoNode
+	k["networking.k8s.io/v1/NetworkPolicy"] = (*loader).kubeNetworkPolicy
+	k["v1/Namespace"] = (*loader).namespace
+	k["v1/Pod"] = (*loader).pod
+	k["v1/ConfigMap"] = (*loader).configMap
+	for _, kind := range []string{"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"} {
+		k["apps/v1/"+kind] = (*loader).kubeWorkload
+	}
+	k["operator.tigera.io/v1/Installation"] = (*loader).installation
+	return k
+}
+
+func (l *loader) knownKinds() []string {
+	var names []string
+	for k := range l.kinds {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// resource dispatches one document or List item on apiVersion and kind.
+func (l *loader) resource(d *document, n *ynode, path string) {
+	if n.kind != nodeMap {
+		l.errs.add(Errorf(d.pos(n, path), path, "a resource must be a mapping with apiVersion and kind, found %s", describe(n)))
+		return
+	}
+	av, kind := n.get("apiVersion"), n.get("kind")
+	if av == nil || kind == nil || av.str() == "" || kind.str() == "" {
+		missing := "apiVersion"
+		if av != nil && av.str() != "" {
+			missing = "kind"
+		}
+		l.errs.add(Errorf(d.pos(n, join(path, missing)), join(path, missing), "missing %s: every document after the scenario is a Calico or Kubernetes resource", missing))
+		return
+	}
+	key := av.str() + "/" + kind.str()
+	if h, ok := l.kinds[key]; ok {
+		l.dec.doc, l.dec.kind = d, kind.str()
+		h(l, d, n, path)
+		return
+	}
+	if kind.str() == "Scenario" {
+		l.errs.add(Errorf(d.pos(kind, join(path, "kind")), join(path, "kind"), "a Scenario document needs apiVersion %s, not %q", ScenarioAPIVersion, av.str()))
+		return
+	}
+	if kind.str() == "List" || strings.HasSuffix(kind.str(), "List") && n.get("items") != nil {
+		l.list(d, n, path)
+		return
+	}
+	// A kind we know under another apiVersion is most likely a typo.
+	for k := range l.kinds {
+		if strings.HasSuffix(k, "/"+kind.str()) && !strings.HasPrefix(k, "crd.") {
+			l.errs.add(Errorf(d.pos(av, join(path, "apiVersion")), join(path, "apiVersion"), "%s is not served as %q (did you mean %q?)", kind.str(), av.str(), strings.TrimSuffix(k, "/"+kind.str())))
+			return
+		}
+	}
+	l.warnings = append(l.warnings, Warning{Pos: d.pos(n, path),
+		Message: fmt.Sprintf("kind %s (%s) is not modelled and was skipped; calisim reads %s", kind.str(), av.str(), strings.Join(l.knownKinds(), ", "))})
+}
+
+// list reads the items of a List or *List.
+func (l *loader) list(d *document, n *ynode, path string) {
+	var lf ListFile
+	l.dec.doc, l.dec.kind = d, n.get("kind").str()
+	l.dec.decode(n, path, reflectValue(&lf))
+	for i, item := range lf.Items {
+		if item.node == nil {
+			continue
+		}
+		l.resource(d, item.node, index(join(path, "items"), i))
+	}
+}
+
+func reflectValue(p any) reflect.Value { return reflect.ValueOf(p).Elem() }
+
+// decodeInto decodes n strictly into v (a pointer to a file type).
+func (l *loader) decodeInto(d *document, n *ynode, path string, v any) {
+	l.dec.doc = d
+	l.dec.decode(n, path, reflectValue(v))
+}
+
+// find returns the node at path under n (nil when absent). Paths look like
+// spec.underlay.subnets[1].cidr; keys may themselves hold dots.
+func find(n *ynode, path string) *ynode {
+	for path != "" && n != nil {
+		if path[0] == '[' {
+			end := strings.IndexByte(path, ']')
+			if end < 0 || n.kind != nodeSeq {
+				return nil
+			}
+			i, err := strconv.Atoi(path[1:end])
+			if err != nil || i < 0 || i >= len(n.vals) {
+				return nil
+			}
+			n, path = n.vals[i], strings.TrimPrefix(path[end+1:], ".")
+			continue
+		}
+		if n.kind != nodeMap {
+			return nil
+		}
+		var next *ynode
+		rest, best := "", -1
+		for i, k := range n.keys {
+			if len(k.text) > best && strings.HasPrefix(path, k.text) {
+				r := path[len(k.text):]
+				if r == "" || r[0] == '.' || r[0] == '[' {
+					next, rest, best = n.vals[i], strings.TrimPrefix(r, "."), len(k.text)
+				}
+			}
+		}
+		n, path = next, rest
+	}
+	return n
+}
+
+// at returns the position of path in d, or of its nearest present parent.
+func (d *document) at(path string) Pos {
+	p := path
+	for {
+		if n := find(d.root, p); n != nil {
+			pos := d.pos(n, path)
+			return pos
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i <= 0 {
+			return d.pos(d.root, path)
+		}
+		p = p[:i]
+	}
+}
