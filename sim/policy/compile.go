@@ -16,6 +16,8 @@ type compiler struct {
 	e       *Engine
 	sels    map[string]*selector.Selector
 	sets    map[string]*matchSet
+	nets    map[string]bitset
+	applies map[string]bitset
 	nsViews map[string]*nsView
 	tierIdx map[string]int
 	errs    []*topology.FieldError
@@ -257,11 +259,17 @@ func (c *compiler) finish(p *policy, tp *topology.Policy, ruleIdx *[2][]int) {
 		es.saSel, ok2 = c.parse(tp.ServiceAccountSelector, tp.Pos, "spec.serviceAccountSelector")
 	}
 	if okSel && ok1 && ok2 {
-		p.applies = newBitset(len(c.e.pods))
-		for i := range c.e.pods {
-			if es.pod(&c.e.pods[i]) {
-				p.applies.set(i)
+		k := es.key()
+		if b, ok := c.applies[k]; ok {
+			p.applies = b
+		} else {
+			p.applies = newBitset(len(c.e.pods))
+			for i := range c.e.pods {
+				if es.pod(&c.e.pods[i]) {
+					p.applies.set(i)
+				}
 			}
+			c.applies[k] = p.applies
 		}
 	}
 	c.rules(p, tp, tp.Namespace, ruleIdx)
@@ -486,13 +494,39 @@ func (c *compiler) side(er *topology.EntityRule, ns string, pos topology.Pos, pa
 	if notSel != nil {
 		s.notSel = c.matchSet(&entitySel{sel: notSel})
 	}
+	// bits = sel ∧ ¬notSel ∧ nets ∧ ¬notNets, over pods.
 	s.bits = newBitset(len(c.e.pods))
-	for i := range c.e.pods {
-		if s.match(c.e.Pod(i)) {
-			s.bits.set(i)
-		}
+	if s.sel != nil {
+		s.bits.copyFrom(s.sel.pods)
+	} else {
+		s.bits.copyFrom(c.e.allPods)
+	}
+	if s.notSel != nil {
+		s.bits.andNot(s.notSel.pods)
+	}
+	if len(s.nets) > 0 {
+		s.bits.and(c.netBits(s.nets))
+	}
+	if len(s.notNets) > 0 {
+		s.bits.andNot(c.netBits(s.notNets))
 	}
 	return s, true
+}
+
+// netBits is the set of pods whose address lies in one of the nets.
+func (c *compiler) netBits(nets []netip.Prefix) bitset {
+	k := fmt.Sprint(nets)
+	if b, ok := c.nets[k]; ok {
+		return b
+	}
+	b := newBitset(len(c.e.pods))
+	for i := range c.e.pods {
+		if inAny(nets, c.e.pods[i].addr) {
+			b.set(i)
+		}
+	}
+	c.nets[k] = b
+	return b
 }
 
 // match reports whether the endpoint satisfies the side, ports aside.

@@ -183,6 +183,8 @@ func New(sc *topology.Scenario, podAddrs []netip.Addr) (*Engine, error) {
 		e:       e,
 		sels:    map[string]*selector.Selector{},
 		sets:    map[string]*matchSet{},
+		nets:    map[string]bitset{},
+		applies: map[string]bitset{},
 		nsViews: map[string]*nsView{},
 		warned:  map[string]bool{},
 	}

@@ -20,8 +20,8 @@ type Matrix struct {
 	Names []string // "namespace/pod", by pod index
 	n     int
 	words int
-	// egress[s] holds the destinations s's egress policy allows; ingress[d]
-	// the sources d's ingress policy allows; allowed[s] both.
+	// egress[s] holds the destinations s's egress policy allows; ingress[s]
+	// the destinations whose ingress policy lets s in; allowed[s] both.
 	egress, ingress, allowed []bitset
 }
 
@@ -35,7 +35,7 @@ func (m *Matrix) Allowed(src, dst int) bool { return m.allowed[src].has(dst) }
 func (m *Matrix) EgressAllowed(src, dst int) bool { return m.egress[src].has(dst) }
 
 // IngressAllowed reports whether dst's ingress policy lets the flow in.
-func (m *Matrix) IngressAllowed(src, dst int) bool { return m.ingress[dst].has(src) }
+func (m *Matrix) IngressAllowed(src, dst int) bool { return m.ingress[src].has(dst) }
 
 // AllowedCount is the number of allowed ordered pairs (the diagonal included).
 func (m *Matrix) AllowedCount() int {
@@ -96,6 +96,7 @@ func (e *Engine) prepare(port topology.Port) []prepRule {
 		}
 	}
 	prep := make([]prepRule, e.nrules)
+	named := map[string]bitset{}
 	e.eachRule(func(r *rule) {
 		pr := prepRule{ok: !r.never && r.l4(port)}
 		if !pr.ok {
@@ -111,20 +112,49 @@ func (e *Engine) prepare(port topology.Port) []prepRule {
 			pr.src = andNew(pr.src, f)
 			pr.dst = andNew(pr.dst, f)
 		}
-		if len(r.dst.ports) > 0 || len(r.dst.notPorts) > 0 {
-			pb := newBitset(n)
-			for i := range e.pods {
-				ep := e.Pod(i)
-				if (len(r.dst.ports) == 0 || e.portsMatch(r.dst.ports, port, ep)) &&
-					(len(r.dst.notPorts) == 0 || !e.portsMatch(r.dst.notPorts, port, ep)) {
-					pb.set(i)
-				}
-			}
-			pr.dst = andNew(pr.dst, pb)
+		if len(r.dst.ports) > 0 {
+			pr.dst = andNew(pr.dst, e.portBits(r.dst.ports, port, named))
+		}
+		if len(r.dst.notPorts) > 0 {
+			pr.dst = andNew(pr.dst, e.allPods)
+			pr.dst.andNot(e.portBits(r.dst.notPorts, port, named))
 		}
 		prep[r.id] = pr
 	})
 	return prep
+}
+
+// portBits is the set of destination pods for which the port is in the
+// list, as portsMatch decides: every pod when a number or range holds it,
+// else the pods declaring one of its named ports with this number and
+// protocol. named caches the named ports' sets.
+func (e *Engine) portBits(list []topology.PortRange, port topology.Port, named map[string]bitset) bitset {
+	out := newBitset(len(e.pods))
+	if port.Proto == topology.ProtoICMP {
+		return out
+	}
+	for _, pr := range list {
+		if pr.Name == "" && pr.Min <= port.Num && port.Num <= pr.Max {
+			return e.allPods
+		}
+	}
+	for _, pr := range list {
+		if pr.Name == "" {
+			continue
+		}
+		b, ok := named[pr.Name]
+		if !ok {
+			b = newBitset(len(e.pods))
+			for i := range e.pods {
+				if e.pods[i].workload && hasNamedPort(e.pods[i].ports, pr.Name, port) {
+					b.set(i)
+				}
+			}
+			named[pr.Name] = b
+		}
+		out.or(b)
+	}
+	return out
 }
 
 func andNew(a, b bitset) bitset {
@@ -182,25 +212,39 @@ func (e *Engine) Matrix(ctx context.Context, port topology.Port) (*Matrix, error
 	}, words); err != nil {
 		return nil, err
 	}
-	// Phase 2: allowed[s][d] = egress[s][d] && ingress[d][s].
-	if err := parallel(ctx, n, func(_ *scratch, s int) {
-		row := m.allowed[s]
-		eg := m.egress[s]
-		sw, sb := s>>6, uint64(1)<<(uint(s)&63)
-		for w, word := range eg {
-			var out uint64
-			for word != 0 {
-				b := word & -word
-				d := w<<6 | trailing(b)
-				if m.ingress[d][sw]&sb != 0 {
-					out |= b
+	// Phase 2: turn ingress rows (by destination, over sources) into rows by
+	// source, 64x64 blocks at a time; then allowed = egress ∧ ingress.
+	byDst := make([]uint64, n*words)
+	for i := 0; i < n; i++ {
+		copy(byDst[i*words:(i+1)*words], m.ingress[i])
+	}
+	blocks := words
+	if err := parallel(ctx, blocks, func(_ *scratch, bi int) {
+		var blk [64]uint64
+		for bj := 0; bj < words; bj++ {
+			// rows bj*64.. of byDst (destinations), word bi (sources bi*64..)
+			for r := 0; r < 64; r++ {
+				d := bj*64 + r
+				if d < n {
+					blk[r] = byDst[d*words+bi]
+				} else {
+					blk[r] = 0
 				}
-				word &^= b
 			}
-			row[w] = out
+			transpose64(&blk)
+			for r := 0; r < 64; r++ {
+				src := bi*64 + r
+				if src < n {
+					m.ingress[src][bj] = blk[r]
+				}
+			}
 		}
 	}, words); err != nil {
 		return nil, err
+	}
+	for i := 0; i < n; i++ {
+		copy(m.allowed[i], m.egress[i])
+		m.allowed[i].and(m.ingress[i])
 	}
 	return m, nil
 }
@@ -313,4 +357,19 @@ func (e *Engine) row(d Direction, i int, prep []prepRule, sc *scratch, out bitse
 	}
 	// the scratch slices may have been swapped; hand both back.
 	sc.pending, sc.next = pending, next
+}
+
+// transpose64 transposes a 64x64 bit matrix in place: bit c of row r (bit
+// c = 1<<c) moves to bit r of row c.
+func transpose64(a *[64]uint64) {
+	// Swap ever smaller off-diagonal blocks (Hacker's Delight 7-3, for
+	// least-significant-bit-first columns).
+	m := uint64(0x00000000FFFFFFFF)
+	for j := 32; j != 0; j, m = j>>1, m^(m<<(uint(j)>>1)) {
+		for k := 0; k < 64; k = (k + j + 1) &^ j {
+			t := (a[k]>>uint(j) ^ a[k+j]) & m
+			a[k] ^= t << uint(j)
+			a[k+j] ^= t
+		}
+	}
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -74,5 +75,17 @@ func TestMatrixCancelled(t *testing.T) {
 	cancel()
 	if _, err := e.Matrix(ctx, tcpPort(80)); err == nil {
 		t.Fatal("Matrix with a cancelled context: no error")
+	}
+}
+
+// TestMatrixAgreesWithVerdict compares the bitset matrix with the scalar
+// Verdict on random scenarios mixing every policy kind and clause.
+func TestMatrixAgreesWithVerdict(t *testing.T) {
+	for seed := range uint64(12) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			w := genWorld(seed, 60, 6, 25)
+			e := w.engine(t)
+			checkMatrixAgrees(t, e, w, nil)
+		})
 	}
 }
