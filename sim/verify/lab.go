@@ -51,12 +51,12 @@ func shellQuote(s string) string {
 
 // Bird is one BIRD daemon of the lab.
 type Bird struct {
-	Netns   string
-	Owner   string // node/NAME or router/NAME
-	Dir     string // its config files, control socket and pid file
-	Files   []birdcfg.File
-	Node    int // index into Scenario.Nodes; -1 for a router
-	Router  int // index into Underlay.Routers; -1 for a node
+	Netns  string
+	Owner  string // node/NAME or router/NAME
+	Dir    string // its config files, control socket and pid file
+	Files  []birdcfg.File
+	Node   int // index into Scenario.Nodes; -1 for a router
+	Router int // index into Underlay.Routers; -1 for a node
 
 	cmd  *exec.Cmd     // the running daemon (nil until started)
 	done chan struct{} // closed when it has exited and been reaped
@@ -136,7 +136,9 @@ func PlanLab(in *Input, names Names, dir string, opt LabOptions) (*Lab, error) {
 		}
 	}
 
-	ipn := func(ns string, args ...string) { l.Steps = append(l.Steps, Step{Argv: append([]string{"ip", "-n", ns}, args...)}) }
+	ipn := func(ns string, args ...string) {
+		l.Steps = append(l.Steps, Step{Argv: append([]string{"ip", "-n", ns}, args...)})
+	}
 	sysctl := func(ns string, kv ...string) {
 		l.Steps = append(l.Steps, Step{Argv: append([]string{"ip", "netns", "exec", ns, "sysctl", "-q", "-w"}, kv...)})
 	}
