@@ -85,7 +85,7 @@ func (l *loader) resource(d *document, n *ynode, path string) {
 			return
 		}
 	}
-	l.warnings = append(l.warnings, Warning{Pos: d.pos(n, path),
+	l.warnings = append(l.warnings, Warning{Pos: d.pos(kind, join(path, "kind")),
 		Message: fmt.Sprintf("kind %s (%s) is not modelled and was skipped; calisim reads %s", kind.str(), av.str(), strings.Join(l.knownKinds(), ", "))})
 }
 

@@ -279,7 +279,7 @@ func (l *loader) configMap(d *document, n *ynode, path string) {
 	var f ConfigMapFile
 	l.decodeInto(d, n, path, &f)
 	if f.Metadata.Name != "calico-config" {
-		l.warnings = append(l.warnings, Warning{Pos: d.pos(n, path),
+		l.warnings = append(l.warnings, Warning{Pos: d.at(join(path, "metadata.name")),
 			Message: fmt.Sprintf("ConfigMap %q is not modelled and was skipped (only calico-config is read)", f.Metadata.Name)})
 		return
 	}

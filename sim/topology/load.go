@@ -188,7 +188,8 @@ func (l *loader) addBytes(name string, data []byte) error {
 	for _, d := range docs {
 		if isScenario(d.root) {
 			if l.scen != nil {
-				l.errs.add(&FieldError{File: d.file, Line: d.root.line, Col: d.root.col, Path: "kind",
+				k := d.root.get("kind")
+				l.errs.add(&FieldError{File: d.file, Line: k.line, Col: k.col, Path: "kind",
 					Err: fmt.Errorf("a second Scenario document (the first is at %s:%d); give one scenario per load", l.scen.file, l.scen.root.line)})
 				continue
 			}
@@ -248,8 +249,6 @@ func (l *loader) includes() {
 			l.errs.addf(inc.Pos, "", "include %q leaves the scenario's folder %s", inc.Value, base)
 			continue
 		}
-		before := len(l.docs)
-		scen := l.scen
 		if err := l.addPath(p, inc.Pos); err != nil {
 			var fe *FieldError
 			if errors.As(err, &fe) {
@@ -257,16 +256,7 @@ func (l *loader) includes() {
 			} else {
 				l.errs.addf(inc.Pos, "", "%v", err)
 			}
-			continue
 		}
-		if l.scen != scen {
-			// an included file holds a Scenario: refuse it, keep the first
-			d := l.scen
-			l.scen = scen
-			l.errs.add(&FieldError{File: d.file, Line: d.root.line, Col: d.root.col, Path: "kind",
-				Err: fmt.Errorf("an included file may not hold a Scenario document (included from %s)", inc.Pos)})
-		}
-		_ = before
 	}
 }
 
