@@ -14,7 +14,10 @@ const modelledVersion = `Modelled: Calico v3.28–v3.30 with the BIRD backend. W
 calisim follows the modelled version and prints "proto bird".`
 
 // commands lists the constructors of every subcommand, in help order.
-var commands = []func() *cobra.Command{}
+var commands = []func() *cobra.Command{
+	newValidateCommand,
+	newSelectCommand,
+}
 
 func newRoot() *cobra.Command {
 	root := &cobra.Command{
