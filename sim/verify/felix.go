@@ -35,6 +35,10 @@ func (l *Lab) planFelix(in *Input, opt LabOptions) {
 			l.IPIPSkipped = opt.IPIPReason
 		}
 	}
+	if vxlan && opt.VXLANReason != "" {
+		l.VXLANSkipped = opt.VXLANReason
+		return
+	}
 	type vtep struct {
 		node int
 		addr netip.Addr

@@ -92,6 +92,8 @@ type Lab struct {
 	ExternalWired []bool
 	// IPIPSkipped says why IPIP routes are not programmed ("" when they are).
 	IPIPSkipped string
+	// VXLANSkipped says why VXLAN is not built ("" when it is).
+	VXLANSkipped string
 	// Notes are things a reader of the report should know about the build.
 	Notes []string
 }
@@ -101,6 +103,8 @@ type LabOptions struct {
 	// IPIPReason, when set, says why tunl0 cannot be created here (the
 	// kernel has no ipip module).
 	IPIPReason string
+	// VXLANReason, when set, says why vxlan.calico cannot be created here.
+	VXLANReason string
 }
 
 // linkMTU is subnet s's MTU: its own, else the underlay's, else 1500.
