@@ -1,0 +1,306 @@
+package policy
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/calisim/calisim/sim/topology"
+)
+
+// Peer is one end of a connlist line: a workload, or a range of external
+// addresses.
+type Peer struct {
+	Namespace, Name string
+	Kind            topology.WorkloadKind
+	// External is set for an address range Lo..Hi.
+	External bool
+	Lo, Hi   netip.Addr
+}
+
+func (p Peer) String() string {
+	if p.External {
+		return p.Lo.String() + "-" + p.Hi.String() + "[External]"
+	}
+	return p.Namespace + "/" + p.Name + "[" + string(p.Kind) + "]"
+}
+
+// PortSpan is an inclusive port range.
+type PortSpan struct{ Min, Max uint16 }
+
+// ProtoConns is what one protocol allows.
+type ProtoConns struct {
+	Proto topology.Proto
+	Ports []PortSpan // ICMP: empty
+}
+
+// Conns is a set of allowed connections: everything, or some ports of some
+// protocols.
+type Conns struct {
+	All    bool
+	Protos []ProtoConns // by protocol name (ICMP, SCTP, TCP, UDP)
+}
+
+// String prints netpol-analyzer's form: "All Connections", or e.g.
+// "TCP 80,8080-8090,UDP 53".
+func (c Conns) String() string {
+	if c.All {
+		return "All Connections"
+	}
+	var parts []string
+	for _, pc := range c.Protos {
+		name := strings.ToUpper(pc.Proto.String())
+		if len(pc.Ports) == 0 {
+			parts = append(parts, name)
+			continue
+		}
+		ports := make([]string, len(pc.Ports))
+		for i, s := range pc.Ports {
+			if s.Min == s.Max {
+				ports[i] = strconv.Itoa(int(s.Min))
+			} else {
+				ports[i] = fmt.Sprintf("%d-%d", s.Min, s.Max)
+			}
+		}
+		parts = append(parts, name+" "+strings.Join(ports, ","))
+	}
+	return strings.Join(parts, ",")
+}
+
+// Conn is one line of the connectivity list.
+type Conn struct {
+	Src, Dst Peer
+	Conns    Conns
+}
+
+func (c Conn) String() string { return c.Src.String() + " => " + c.Dst.String() + " : " + c.Conns.String() }
+
+// connProtos are the protocols a connlist covers, in print order.
+var connProtos = []topology.Proto{topology.ProtoICMP, topology.ProtoSCTP, topology.ProtoTCP, topology.ProtoUDP}
+
+// Connlist lists, at workload granularity, which connections policy allows
+// between workloads and between workloads and external address ranges, as
+// netpol-analyzer's `list` does: pods collapse to their workload (the first
+// pod stands for all), external addresses are split into ranges at every
+// boundary of the rules' nets (ingress rules' for sources, egress rules' for
+// destinations) and of the network sets, self-connections are left out, and
+// the lines are sorted. Ports are split at every boundary any rule or
+// named port makes, so each port class is judged once.
+func (e *Engine) Connlist(ctx context.Context) ([]Conn, error) {
+	type workload struct {
+		peer Peer
+		pod  int
+	}
+	var wls []workload
+	seen := map[string]bool{}
+	for i := range e.sc.Pods {
+		p := &e.sc.Pods[i]
+		peer := Peer{Namespace: p.Namespace, Name: p.Workload, Kind: p.Kind}
+		if peer.Name == "" {
+			peer.Name, peer.Kind = p.Name, topology.KindPod
+		}
+		if k := peer.String(); !seen[k] {
+			seen[k] = true
+			wls = append(wls, workload{peer: peer, pod: i})
+		}
+	}
+	classes := e.portClasses()
+	conns := func(src, dst Endpoint) Conns {
+		var c Conns
+		all := true
+		for _, proto := range connProtos {
+			pc := ProtoConns{Proto: proto}
+			allowed := false
+			for _, span := range classes[proto] {
+				if e.Verdict(src, dst, topology.Port{Proto: proto, Num: span.Min}).Allowed {
+					allowed = true
+					if n := len(pc.Ports); n > 0 && pc.Ports[n-1].Max+1 == span.Min {
+						pc.Ports[n-1].Max = span.Max
+					} else {
+						pc.Ports = append(pc.Ports, span)
+					}
+				} else {
+					all = false
+				}
+			}
+			if proto == topology.ProtoICMP {
+				pc.Ports = nil
+			}
+			if allowed {
+				c.Protos = append(c.Protos, pc)
+			}
+		}
+		c.All = all
+		if all {
+			c.Protos = nil
+		}
+		return c
+	}
+	var out []Conn
+	add := func(src, dst Peer, c Conns) {
+		if c.All || len(c.Protos) > 0 {
+			out = append(out, Conn{Src: src, Dst: dst, Conns: c})
+		}
+	}
+	for _, a := range wls {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for _, b := range wls {
+			if a.peer == b.peer {
+				continue
+			}
+			add(a.peer, b.peer, conns(e.Pod(a.pod), e.Pod(b.pod)))
+		}
+	}
+	inRanges, outRanges := e.externalRanges()
+	for _, r := range inRanges {
+		for _, b := range wls {
+			add(r, b.peer, conns(AddrEndpoint(r.Lo), e.Pod(b.pod)))
+		}
+	}
+	for _, a := range wls {
+		for _, r := range outRanges {
+			add(a.peer, r, conns(e.Pod(a.pod), AddrEndpoint(r.Lo)))
+		}
+	}
+	lines := make([]string, len(out))
+	for i := range out {
+		lines[i] = out[i].String()
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(lines[x], lines[y]) })
+	sorted := make([]Conn, len(out))
+	for i, j := range idx {
+		sorted[i] = out[j]
+	}
+	return sorted, nil
+}
+
+// FormatConnlist writes one `src => dst : conns` line per connection.
+func FormatConnlist(w io.Writer, conns []Conn) error {
+	bw := bufio.NewWriter(w)
+	for _, c := range conns {
+		if _, err := fmt.Fprintln(bw, c.String()); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// portClasses splits each protocol's ports 1-65535 into spans no rule and
+// no named port tells apart. ICMP is one class.
+func (e *Engine) portClasses() map[topology.Proto][]PortSpan {
+	cuts := map[int]bool{1: true, 65536: true}
+	addRange := func(ps []topology.PortRange) {
+		for _, p := range ps {
+			if p.Name == "" {
+				cuts[int(p.Min)] = true
+				cuts[int(p.Max)+1] = true
+			}
+		}
+	}
+	e.eachRule(func(r *rule) {
+		addRange(r.dst.ports)
+		addRange(r.dst.notPorts)
+	})
+	for i := range e.pods {
+		for _, cp := range e.pods[i].ports {
+			if cp.Port > 0 && cp.Port < 65536 {
+				cuts[cp.Port] = true
+				cuts[cp.Port+1] = true
+			}
+		}
+	}
+	points := make([]int, 0, len(cuts))
+	for c := range cuts {
+		if c >= 1 && c <= 65536 {
+			points = append(points, c)
+		}
+	}
+	slices.Sort(points)
+	var spans []PortSpan
+	for i := 0; i+1 < len(points); i++ {
+		spans = append(spans, PortSpan{Min: uint16(points[i]), Max: uint16(points[i+1] - 1)})
+	}
+	classes := map[topology.Proto][]PortSpan{topology.ProtoICMP: {{}}}
+	for _, p := range []topology.Proto{topology.ProtoTCP, topology.ProtoUDP, topology.ProtoSCTP} {
+		classes[p] = spans
+	}
+	return classes
+}
+
+// externalRanges splits the IPv4 space at every boundary of the nets that
+// can tell external sources apart (ingress rules' source nets, network
+// sets) and external destinations apart (egress rules' destination nets,
+// network sets).
+func (e *Engine) externalRanges() (in, out []Peer) {
+	var inNets, outNets []netip.Prefix
+	for ti := range e.tiers {
+		for _, p := range e.tiers[ti].policies {
+			for _, r := range p.rules[Ingress] {
+				inNets = append(append(inNets, r.src.nets...), r.src.notNets...)
+			}
+			for _, r := range p.rules[Egress] {
+				outNets = append(append(outNets, r.dst.nets...), r.dst.notNets...)
+			}
+		}
+	}
+	for _, p := range e.profileList {
+		for _, r := range p.rules[Ingress] {
+			inNets = append(append(inNets, r.src.nets...), r.src.notNets...)
+		}
+		for _, r := range p.rules[Egress] {
+			outNets = append(append(outNets, r.dst.nets...), r.dst.notNets...)
+		}
+	}
+	for _, s := range e.sets {
+		inNets = append(inNets, s.nets...)
+		outNets = append(outNets, s.nets...)
+	}
+	return splitV4(inNets), splitV4(outNets)
+}
+
+// splitV4 cuts 0.0.0.0-255.255.255.255 at the first and after the last
+// address of every IPv4 prefix.
+func splitV4(nets []netip.Prefix) []Peer {
+	cuts := map[uint64]bool{0: true, 1 << 32: true}
+	for _, n := range nets {
+		if !n.Addr().Is4() {
+			continue
+		}
+		n = n.Masked()
+		lo := v4num(n.Addr())
+		size := uint64(1) << (32 - n.Bits())
+		cuts[lo] = true
+		cuts[lo+size] = true
+	}
+	points := make([]uint64, 0, len(cuts))
+	for c := range cuts {
+		points = append(points, c)
+	}
+	slices.Sort(points)
+	out := make([]Peer, 0, len(points)-1)
+	for i := 0; i+1 < len(points); i++ {
+		out = append(out, Peer{External: true, Lo: v4addr(points[i]), Hi: v4addr(points[i+1] - 1)})
+	}
+	return out
+}
+
+func v4num(a netip.Addr) uint64 {
+	b := a.As4()
+	return uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
+}
+
+func v4addr(n uint64) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+}
