@@ -79,7 +79,9 @@ type Conn struct {
 	Conns    Conns
 }
 
-func (c Conn) String() string { return c.Src.String() + " => " + c.Dst.String() + " : " + c.Conns.String() }
+func (c Conn) String() string {
+	return c.Src.String() + " => " + c.Dst.String() + " : " + c.Conns.String()
+}
 
 // connProtos are the protocols a connlist covers, in print order.
 var connProtos = []topology.Proto{topology.ProtoICMP, topology.ProtoSCTP, topology.ProtoTCP, topology.ProtoUDP}
