@@ -17,7 +17,7 @@ type Dataplane struct {
 	sc    *topology.Scenario
 	g     *topology.Graph
 	alloc *ipam.Allocation
-	bgp   bgpRoutes
+	bgp   BestRoutes
 
 	nodes      []NodeInfo
 	nodeByAddr map[netip.Addr]int
@@ -66,15 +66,16 @@ func (n NodeInfo) Device(name string) (Device, bool) {
 	return Device{}, false
 }
 
-// bgpRoutes is what the dataplane reads from BGP: a node's best route to a
-// prefix, by its next hop.
-type bgpRoutes interface {
-	best(node int, block netip.Prefix) (nextHop netip.Addr, ok bool)
+// BestRoutes is what the dataplane reads from BGP: node's best route to a
+// prefix, by its next hop (node is an index into Scenario.Nodes). Build
+// reads a bgp.Result through it; BuildFrom takes any, for hand-made
+// results and for the next stages' tests.
+type BestRoutes interface {
+	BestRoute(node int, prefix netip.Prefix) (nextHop netip.Addr, ok bool)
 }
 
-// build is Build with BGP behind an interface, so tables can be tested with
-// hand-made BGP results.
-func build(sc *topology.Scenario, g *topology.Graph, alloc *ipam.Allocation, br bgpRoutes) (*Dataplane, error) {
+// BuildFrom is Build with BGP behind BestRoutes (nil: no BGP routes at all).
+func BuildFrom(sc *topology.Scenario, g *topology.Graph, alloc *ipam.Allocation, br BestRoutes) (*Dataplane, error) {
 	switch {
 	case sc == nil:
 		return nil, errors.New("dataplane: no scenario")

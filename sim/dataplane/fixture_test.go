@@ -73,7 +73,7 @@ type meshBGP struct {
 	tor bool
 }
 
-func (m *meshBGP) best(node int, p netip.Prefix) (netip.Addr, bool) {
+func (m *meshBGP) BestRoute(node int, p netip.Prefix) (netip.Addr, bool) {
 	b, ok := m.alloc.BlockOf(p.Addr())
 	if !ok || b.CIDR != p || b.Node == node {
 		return netip.Addr{}, false
@@ -100,7 +100,7 @@ func (f fixture) built(t testing.TB) (*Dataplane, *meshBGP) {
 		t.Fatal(err)
 	}
 	m := &meshBGP{sc: sc, alloc: alloc}
-	d, err := build(sc, topology.NewGraph(sc), alloc, m)
+	d, err := BuildFrom(sc, topology.NewGraph(sc), alloc, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func mustBuild(t testing.TB, sc *topology.Scenario) *Dataplane {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := build(sc, topology.NewGraph(sc), alloc, &meshBGP{sc: sc, alloc: alloc})
+	d, err := BuildFrom(sc, topology.NewGraph(sc), alloc, &meshBGP{sc: sc, alloc: alloc})
 	if err != nil {
 		t.Fatal(err)
 	}

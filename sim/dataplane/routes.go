@@ -105,7 +105,8 @@ func (d *Dataplane) podRoute(p int) Route {
 //   - otherwise the route comes from BGP: no best route, no line. When the
 //     BGP next hop is a node and the pool is IPIP (Always, or CrossSubnet
 //     with that node outside node i's prefix) it goes via tunl0 onlink; any
-//     other next hop (a router, an eBGP ToR) is native via eth0.
+//     other next hop (a router, an eBGP ToR) is native via eth0, resolved
+//     through the default gateway when it is off the node's subnet.
 func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 	if b.Node == i {
 		return Route{Type: Blackhole, Dst: b.CIDR, Proto: ProtoBird}, true
@@ -126,7 +127,7 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 	if d.bgp == nil {
 		return Route{}, false
 	}
-	nh, ok := d.bgp.best(i, b.CIDR)
+	nh, ok := d.bgp.BestRoute(i, b.CIDR)
 	if !ok || !nh.IsValid() {
 		return Route{}, false
 	}
@@ -134,7 +135,24 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 		(mode == topology.EncapAlways || !sameSubnet(src, nh)) {
 		return Route{Dst: b.CIDR, Via: nh, Dev: DevTunl0, Proto: ProtoBird, Onlink: true}, true
 	}
+	if !d.onLink(i, nh) {
+		// Calico's BIRD resolves BGP next hops recursively ("gateway
+		// recursive"): one off the node's subnet is reached through the
+		// node's own route to it, the default gateway; without one BIRD
+		// cannot install the route.
+		gw := d.nodes[i].Gateway
+		if !gw.IsValid() {
+			return Route{}, false
+		}
+		nh = gw
+	}
 	return Route{Dst: b.CIDR, Via: nh, Dev: DevEth0, Proto: ProtoBird}, true
+}
+
+// onLink reports whether a is on node i's subnet (its connected route).
+func (d *Dataplane) onLink(i int, a netip.Addr) bool {
+	s := d.nodes[i].Subnet
+	return s >= 0 && d.sc.Underlay.Subnets[s].CIDR.Masked().Contains(a)
 }
 
 // sameSubnet is Calico's CrossSubnet test: is a inside the node's address

@@ -116,13 +116,13 @@ func TestBuildRefuses(t *testing.T) {
 	f := twoAZ(ippool("10.244.0.0/16", cross, never))
 	sc := f.scenario(t)
 	g := topology.NewGraph(sc)
-	if _, err := build(nil, g, nil, nil); err == nil {
+	if _, err := BuildFrom(nil, g, nil, nil); err == nil {
 		t.Error("nil scenario accepted")
 	}
-	if _, err := build(sc, nil, nil, nil); err == nil {
+	if _, err := BuildFrom(sc, nil, nil, nil); err == nil {
 		t.Error("nil graph accepted")
 	}
-	if _, err := build(sc, g, nil, nil); err == nil {
+	if _, err := BuildFrom(sc, g, nil, nil); err == nil {
 		t.Error("nil allocation accepted")
 	}
 }
