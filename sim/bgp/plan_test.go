@@ -29,7 +29,6 @@ func rrScen(clients, rrs int, clusters ...string) *scen {
 	return s
 }
 
-
 // torScen: two racks, a ToR (eBGP) per rack, nodes peer with their ToR.
 func torScen() *scen {
 	s := newScen().noMesh().
@@ -138,8 +137,10 @@ func TestPlanLayouts(t *testing.T) {
 			topology: "mixed", sessions: 10, kinds: map[SessionKind]int{SessionMesh: 6, SessionRouter: 4},
 		},
 		{
-			name:     "mesh off and no peers",
-			scen:     func() *scen { return newScen().noMesh().subnet("lan", "10.0.0.0/24").nodes("n", 3, "lan", "10.0.0.10", nil) },
+			name: "mesh off and no peers",
+			scen: func() *scen {
+				return newScen().noMesh().subnet("lan", "10.0.0.0/24").nodes("n", 3, "lan", "10.0.0.10", nil)
+			},
 			topology: "none", sessions: 0,
 		},
 		{
