@@ -85,7 +85,7 @@ func (m *model) initFailures() error {
 	var spByName map[string]int
 	for _, fl := range f.list {
 		t := failTarget{kind: fl.Target.Kind, index: -1, speaker: -1}
-		path := fieldPath(fl.Pos, "")
+		path := fl.Pos.Path
 		bad := func(format string, args ...any) error {
 			return topology.Errorf(fl.Pos, path, format, args...)
 		}
