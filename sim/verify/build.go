@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -36,28 +37,98 @@ func run(ctx context.Context, argv []string, stdin string) (string, error) {
 	return out.String(), nil
 }
 
-// Build makes the lab real: the namespaces, then every step in order, then
-// the BIRD daemons. It stops at the first failure; whatever was made is
-// still removed by Teardown.
+// Build makes the lab real: the namespaces, then the steps phase by phase
+// (see phaseOf). Within a phase the namespaces are independent, so they are
+// configured several at a time, and each namespace's consecutive `ip`
+// commands go to one `ip -batch`. It stops at the first failure; whatever
+// was made is still removed by Teardown.
 func (l *Lab) Build(ctx context.Context) error {
 	if err := os.MkdirAll(l.Dir, 0o700); err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}
-	for _, ns := range l.Namespaces {
-		if _, err := run(ctx, []string{"ip", "netns", "add", ns}, ""); err != nil {
+	jobs := make([]func() error, len(l.Namespaces))
+	for i, ns := range l.Namespaces {
+		jobs[i] = func() error {
+			_, err := run(ctx, []string{"ip", "netns", "add", ns}, "")
 			return err
 		}
 	}
-	for _, s := range l.Steps {
-		if err := ctx.Err(); err != nil {
-			return err
+	if err := parallel(ctx, buildParallel, jobs); err != nil {
+		return err
+	}
+	for _, phase := range l.phases() {
+		var jobs []func() error
+		for _, group := range phase {
+			jobs = append(jobs, func() error { return runGroup(ctx, group) })
 		}
-		if _, err := run(ctx, s.Argv, s.Stdin); err != nil {
+		if err := parallel(ctx, buildParallel, jobs); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// buildParallel is how many namespaces are configured at once.
+const buildParallel = 4
+
+// parallel runs jobs, at most n at a time, and returns the first error (in
+// job order).
+func parallel(ctx context.Context, n int, jobs []func() error) error {
+	errs := make([]error, len(jobs))
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = job()
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
+// runGroup runs one namespace's steps of a phase in order, consecutive
+// `ip -n NS` commands as one batch.
+func runGroup(ctx context.Context, steps []Step) error {
+	for i := 0; i < len(steps); {
+		s := steps[i]
+		if !isIPN(s) {
+			if _, err := run(ctx, s.Argv, s.Stdin); err != nil {
+				return err
+			}
+			i++
+			continue
+		}
+		j := i
+		var batch strings.Builder
+		for j < len(steps) && isIPN(steps[j]) && steps[j].Argv[2] == s.Argv[2] {
+			batch.WriteString(strings.Join(steps[j].Argv[3:], " "))
+			batch.WriteByte('\n')
+			j++
+		}
+		if j-i == 1 {
+			if _, err := run(ctx, s.Argv, ""); err != nil {
+				return err
+			}
+		} else if _, err := run(ctx, []string{"ip", "-n", s.Argv[2], "-batch", "-"}, batch.String()); err != nil {
+			return fmt.Errorf("%w\nbatch:\n%s", err, batch.String())
+		}
+		i = j
+	}
+	return nil
+}
+
+// isIPN reports whether a step is a plain `ip -n NS ...` command.
+func isIPN(s Step) bool { return len(s.Argv) > 3 && s.Argv[0] == "ip" && s.Argv[1] == "-n" && s.Stdin == "" }
 
 // StartBirds writes every BIRD's files and starts it in its namespace, in
 // the foreground as a child of this process. Unless keep is set, each child

@@ -99,7 +99,7 @@ func TestIntegrationDiffers(t *testing.T) {
 	in.Flows[2].Delivered, in.Flows[2].DropReason = true, ""
 	tmp := t.TempDir()
 	id := NewRunID()
-	rep, err := Run(context.Background(), in, Options{RunID: id, TempDir: tmp, SessionTimeout: 4 * time.Second, SettleTimeout: time.Second})
+	rep, err := Run(context.Background(), in, Options{RunID: id, TempDir: tmp, SessionTimeout: 4 * time.Second, SettleTimeout: time.Second, Progress: os.Stderr})
 	if err != nil {
 		t.Fatal(err)
 	}

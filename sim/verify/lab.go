@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -350,15 +351,80 @@ func podMTU(host int, ipip, vxlan bool, f topology.FelixConfig) int {
 	return m
 }
 
-// Script prints the whole build as a shell script.
+// stepNS is the namespace a step acts in.
+func stepNS(s Step) string {
+	a := s.Argv
+	switch {
+	case len(a) > 2 && (a[0] == "ip" || a[0] == "bridge") && a[1] == "-n":
+		return a[2]
+	case len(a) > 3 && a[0] == "ip" && a[1] == "netns" && a[2] == "exec":
+		return a[3]
+	}
+	return ""
+}
+
+// phaseOf orders the build so that namespaces can be configured in
+// parallel: 0 prepares every namespace (sysctls, lo); 1 makes the underlay
+// links (bridges, veths from the subnets' and routers' namespaces into the
+// others); 2 makes the links inside nodes (pod veths, vxlan.calico on eth0);
+// 3 configures everything. Inside one namespace the order of the plan is
+// kept, and no step needs another namespace's step of the same phase.
+func phaseOf(s Step) int {
+	a := s.Argv
+	has := func(w string) bool { return slices.Contains(a, w) }
+	switch {
+	case has("sysctl") && strings.Contains(strings.Join(a, " "), "disable_ipv6"):
+		return 0
+	case len(a) == 7 && a[3] == "link" && a[4] == "set" && a[5] == "lo" && a[6] == "up":
+		return 0
+	case len(a) > 5 && a[0] == "ip" && a[3] == "link" && a[4] == "add":
+		if has("vxlan") || strings.HasPrefix(a[5], "cali") {
+			return 2
+		}
+		return 1
+	}
+	return 3
+}
+
+// phases groups the steps by phase, then by namespace (in order of first
+// appearance), keeping the plan's order inside each group.
+func (l *Lab) phases() [][][]Step {
+	var out [][][]Step
+	for ph := 0; ph <= 3; ph++ {
+		var groups [][]Step
+		at := map[string]int{}
+		for _, s := range l.Steps {
+			if phaseOf(s) != ph {
+				continue
+			}
+			ns := stepNS(s)
+			k, ok := at[ns]
+			if !ok {
+				k = len(groups)
+				at[ns] = k
+				groups = append(groups, nil)
+			}
+			groups[k] = append(groups[k], s)
+		}
+		out = append(out, groups)
+	}
+	return out
+}
+
+// Script prints the whole build as a shell script, in the order Build
+// runs it.
 func (l *Lab) Script() string {
 	var b strings.Builder
 	for _, ns := range l.Namespaces {
 		fmt.Fprintf(&b, "ip netns add %s\n", ns)
 	}
-	for _, s := range l.Steps {
-		b.WriteString(s.String())
-		b.WriteByte('\n')
+	for _, phase := range l.phases() {
+		for _, group := range phase {
+			for _, s := range group {
+				b.WriteString(s.String())
+				b.WriteByte('\n')
+			}
+		}
 	}
 	for _, bd := range l.Birds {
 		fmt.Fprintf(&b, "%s\n", strings.Join(bd.Argv(), " "))
