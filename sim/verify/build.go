@@ -128,7 +128,9 @@ func runGroup(ctx context.Context, steps []Step) error {
 }
 
 // isIPN reports whether a step is a plain `ip -n NS ...` command.
-func isIPN(s Step) bool { return len(s.Argv) > 3 && s.Argv[0] == "ip" && s.Argv[1] == "-n" && s.Stdin == "" }
+func isIPN(s Step) bool {
+	return len(s.Argv) > 3 && s.Argv[0] == "ip" && s.Argv[1] == "-n" && s.Stdin == ""
+}
 
 // StartBirds writes every BIRD's files and starts it in its namespace, in
 // the foreground as a child of this process. Unless keep is set, each child
