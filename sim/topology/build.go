@@ -169,6 +169,7 @@ func (l *loader) calico(sc *Scenario) {
 // resources resolves Calico resources with their defaults.
 func (l *loader) resources(sc *Scenario) {
 	r := &sc.Resources
+	l.duplicates()
 	pools := slices.Clone(l.in.pools)
 	if in := l.in.install; in != nil {
 		if in.hasPools {
@@ -240,48 +241,50 @@ func (l *loader) resources(sc *Scenario) {
 	r.GlobalNetworkSets = l.in.gsets
 	r.NetworkSets = l.in.sets
 	r.Profiles = l.in.profiles
-	l.duplicates()
 }
 
-// duplicates reports resources of one kind and namespace with one name.
+// replaceDuplicates keeps one resource per key: a later one replaces an
+// earlier one in its place, as kubectl apply or calicoctl apply would, with a
+// warning naming both.
+func replaceDuplicates[T any](l *loader, items []T, kind string, key func(*T) string, pos func(*T) Pos) []T {
+	seen := make(map[string]int, len(items))
+	out := items[:0:0]
+	for i := range items {
+		k := key(&items[i])
+		if j, dup := seen[k]; dup {
+			l.warnings = append(l.warnings, Warning{Pos: pos(&items[i]),
+				Message: fmt.Sprintf("%s %s is defined twice: this one replaces the one at %s, as kubectl apply would", kind, k, pos(&out[j]))})
+			out[j] = items[i]
+			continue
+		}
+		seen[k] = len(out)
+		out = append(out, items[i])
+	}
+	return out
+}
+
+// duplicates replaces resources of one kind, namespace and name.
 func (l *loader) duplicates() {
-	type key struct{ kind, ns, name string }
-	seen := map[key]Pos{}
-	check := func(kind, ns, name string, pos Pos) {
-		if name == "" {
-			return
+	in := &l.in
+	nsName := func(ns, name string) string {
+		if ns == "" {
+			return fmt.Sprintf("%q", name)
 		}
-		k := key{kind, ns, name}
-		if prev, dup := seen[k]; dup {
-			l.errs.add(Errorf(pos, join(pos.Path, "metadata.name"), "%s %q is defined twice (also at %s)", kind, name, prev))
-			return
-		}
-		seen[k] = pos
+		return fmt.Sprintf("%s/%s", ns, name)
 	}
-	for _, p := range l.in.gnps {
-		check("GlobalNetworkPolicy", "", p.Name, p.Pos)
-	}
-	for _, p := range l.in.nps {
-		check("NetworkPolicy", p.Namespace, p.Name, p.Pos)
-	}
-	for _, p := range l.in.knps {
-		check("networking.k8s.io NetworkPolicy", p.Namespace, p.Name, p.Pos)
-	}
-	for _, s := range l.in.gsets {
-		check("GlobalNetworkSet", "", s.Name, s.Pos)
-	}
-	for _, s := range l.in.sets {
-		check("NetworkSet", s.Namespace, s.Name, s.Pos)
-	}
-	for _, t := range l.in.tiers {
-		check("Tier", "", t.Name, t.Pos)
-	}
-	for _, p := range l.in.profiles {
-		check("Profile", "", p.Name, p.Pos)
-	}
-	for _, p := range l.in.bgpPeers {
-		check("BGPPeer", "", p.Name, p.Pos)
-	}
+	pp := func(p *Policy) Pos { return p.Pos }
+	pk := func(p *Policy) string { return nsName(p.Namespace, p.Name) }
+	in.gnps = replaceDuplicates(l, in.gnps, "GlobalNetworkPolicy", pk, pp)
+	in.nps = replaceDuplicates(l, in.nps, "NetworkPolicy", pk, pp)
+	in.knps = replaceDuplicates(l, in.knps, "networking.k8s.io NetworkPolicy",
+		func(p *KubeNetworkPolicy) string { return nsName(p.Namespace, p.Name) }, func(p *KubeNetworkPolicy) Pos { return p.Pos })
+	sk := func(s *NetworkSet) string { return nsName(s.Namespace, s.Name) }
+	sp := func(s *NetworkSet) Pos { return s.Pos }
+	in.gsets = replaceDuplicates(l, in.gsets, "GlobalNetworkSet", sk, sp)
+	in.sets = replaceDuplicates(l, in.sets, "NetworkSet", sk, sp)
+	in.tiers = replaceDuplicates(l, in.tiers, "Tier", func(t *Tier) string { return nsName("", t.Name) }, func(t *Tier) Pos { return t.Pos })
+	in.profiles = replaceDuplicates(l, in.profiles, "Profile", func(p *Profile) string { return nsName("", p.Name) }, func(p *Profile) Pos { return p.Pos })
+	in.bgpPeers = replaceDuplicates(l, in.bgpPeers, "BGPPeer", func(p *BGPPeer) string { return nsName("", p.Name) }, func(p *BGPPeer) Pos { return p.Pos })
 }
 
 func defaultPool() IPPool {

@@ -326,6 +326,10 @@ type ProfileSpec struct {
 	Ingress       []RuleFile        `yaml:"ingress"`
 	Egress        []RuleFile        `yaml:"egress"`
 	LabelsToApply map[string]string `yaml:"labelsToApply"`
+	// Types is not part of Calico's ProfileSpec, but policy-analysis test
+	// inputs (IBM network-config-analyzer) carry it; a profile applies in
+	// both directions whatever it says.
+	Types NotModelled `yaml:"types"`
 }
 
 // CalicoNodeFile is a Calico Node: it overrides the scenario node of the

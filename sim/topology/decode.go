@@ -231,6 +231,10 @@ func (d *decoder) decode(n *ynode, path string, v reflect.Value) {
 		}
 		v.SetFloat(f)
 	case reflect.Slice:
+		if n.kind == nodeMap && len(n.keys) == 0 {
+			v.Set(reflect.MakeSlice(t, 0, 0)) // {} for an empty list, as some tools write it
+			return
+		}
 		if n.kind != nodeSeq {
 			d.errorf(n, path, "expected a list, found %s", describe(n))
 			return

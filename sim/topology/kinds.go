@@ -52,16 +52,29 @@ func (l *loader) knownKinds() []string {
 // resource dispatches one document or List item on apiVersion and kind.
 func (l *loader) resource(d *document, n *ynode, path string) {
 	if n.kind != nodeMap {
-		l.errs.add(Errorf(d.pos(n, path), path, "a resource must be a mapping with apiVersion and kind, found %s", describe(n)))
+		l.warnings = append(l.warnings, Warning{Pos: d.pos(n, path),
+			Message: fmt.Sprintf("not a Calico or Kubernetes resource (%s, not a mapping with apiVersion and kind): skipped", n.kind)})
 		return
 	}
 	av, kind := n.get("apiVersion"), n.get("kind")
 	if av == nil || kind == nil || av.str() == "" || kind.str() == "" {
+		// A near miss of apiVersion or kind is a typo; anything else is a
+		// file of another tool, skipped with a warning.
+		for _, k := range n.keys {
+			for _, want := range []string{"apiVersion", "kind"} {
+				if k.text != want && suggest(k.text, []string{want}) == want {
+					p := join(path, k.text)
+					l.errs.add(Errorf(d.pos(k, p), p, "unknown field %q (did you mean %q?)", k.text, want))
+					return
+				}
+			}
+		}
 		missing := "apiVersion"
 		if av != nil && av.str() != "" {
 			missing = "kind"
 		}
-		l.errs.add(Errorf(d.pos(n, join(path, missing)), join(path, missing), "missing %s: every document after the scenario is a Calico or Kubernetes resource", missing))
+		l.warnings = append(l.warnings, Warning{Pos: d.pos(n, path),
+			Message: fmt.Sprintf("not a Calico or Kubernetes resource (no %s): skipped", missing)})
 		return
 	}
 	key := av.str() + "/" + kind.str()
@@ -94,11 +107,28 @@ func (l *loader) list(d *document, n *ynode, path string) {
 	var lf ListFile
 	l.dec.doc, l.dec.kind = d, n.get("kind").str()
 	l.dec.decode(n, path, reflectValue(&lf))
+	// Items of a typed list (PodList) may omit apiVersion and kind, as the
+	// API server's list responses do: they are the list's.
+	itemKind := strings.TrimSuffix(lf.Kind, "List")
 	for i, item := range lf.Items {
 		if item.node == nil {
 			continue
 		}
-		l.resource(d, item.node, index(join(path, "items"), i))
+		n := item.node
+		if lf.Kind != "List" && n.kind == nodeMap && (n.get("apiVersion") == nil || n.get("kind") == nil) {
+			c := *n
+			c.keys, c.vals = slices.Clone(n.keys), slices.Clone(n.vals)
+			if n.get("apiVersion") == nil {
+				c.keys = append(c.keys, &ynode{kind: nodeScalar, text: "apiVersion", line: n.line, col: n.col})
+				c.vals = append(c.vals, &ynode{kind: nodeScalar, text: lf.APIVersion, line: n.line, col: n.col})
+			}
+			if n.get("kind") == nil {
+				c.keys = append(c.keys, &ynode{kind: nodeScalar, text: "kind", line: n.line, col: n.col})
+				c.vals = append(c.vals, &ynode{kind: nodeScalar, text: itemKind, line: n.line, col: n.col})
+			}
+			n = &c
+		}
+		l.resource(d, n, index(join(path, "items"), i))
 	}
 }
 

@@ -494,3 +494,56 @@ spec:
 		t.Errorf("router: %v", sc.Underlay.Routers[0].Interfaces)
 	}
 }
+
+func TestForeignFiles(t *testing.T) {
+	// A typed list whose items omit apiVersion and kind (API server list
+	// responses), a document of another tool, "{}" for an empty list, and a
+	// policy applied twice.
+	sc := mustLoadBytes(t, `{"kind": "NamespaceList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"},
+ "items": [{"metadata": {"name": "a", "labels": {"x": "y"}}, "status": {"phase": "Active"}}]}
+---
+namespaceList: input/ns.json
+queries: [{name: q}]
+---
+- a sequence
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: a}
+spec: {containers: [{name: c, ports: {}}]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: g}
+spec: {order: 1}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: g}
+spec: {order: 2}
+`)
+	if len(sc.Namespaces) != 1 || sc.Namespaces[0].Labels["x"] != "y" {
+		t.Errorf("namespaces %+v", sc.Namespaces)
+	}
+	if len(sc.Pods) != 1 || len(sc.Pods[0].Ports) != 0 {
+		t.Errorf("pods %+v", sc.Pods)
+	}
+	g := sc.Resources.GlobalNetworkPolicies
+	if len(g) != 1 || *g[0].Order != 2 {
+		t.Errorf("gnp %+v", g)
+	}
+	for _, w := range []struct {
+		msg  string
+		line int
+	}{{"no apiVersion", 4}, {"not a mapping", 7}, {"defined twice", 19}} {
+		if !hasWarning(sc.Warnings, w.msg, w.line) {
+			t.Errorf("no warning %q at line %d: %v", w.msg, w.line, sc.Warnings)
+		}
+	}
+	// A near miss of apiVersion is a typo, not a foreign file.
+	_, err := LoadBytes("s.yaml", []byte("apiVersoin: v1\nkind: Pod\nmetadata: {name: p}\n"))
+	fes := fieldErrors(t, err)
+	if len(fes) != 1 || fes[0].Path != "apiVersoin" || fes[0].Line != 1 || !strings.Contains(fes[0].Error(), `did you mean "apiVersion"`) {
+		t.Errorf("got %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -285,9 +286,18 @@ func (l *loader) expect(sc *Scenario) {
 			l.errs.add(Errorf(l.scen.at(join(path, "dropReason")), join(path, "dropReason"), "%s", withSuggestion(fmt.Sprintf("unknown dropReason %q", f.DropReason), f.DropReason,
 				[]string{"no-route", "src-dst-check", "protocol-blocked", "mtu-exceeded", "policy-denied", "bgp-down", "ttl-exceeded"})))
 		}
-		if f.DropAt != "" {
+		if name, ok := strings.CutPrefix(f.DropAt, "subnet/"); ok {
+			// A packet can die on a segment (src/dst check, blocked protocol).
+			var names []string
+			for _, sn := range sc.Underlay.Subnets {
+				names = append(names, sn.Name)
+			}
+			if !slices.Contains(names, name) {
+				l.errs.add(Errorf(l.scen.at(join(path, "dropAt")), join(path, "dropAt"), "%s", withSuggestion(fmt.Sprintf("%s: unknown subnet %q", f.DropAt, name), name, names)))
+			}
+		} else if f.DropAt != "" {
 			if r, err := ParseRef(f.DropAt); err != nil || r.Kind == RefIP {
-				l.errs.add(Errorf(l.scen.at(join(path, "dropAt")), join(path, "dropAt"), "%q is not a place (node/NAME, router/NAME, ns/pod)", f.DropAt))
+				l.errs.add(Errorf(l.scen.at(join(path, "dropAt")), join(path, "dropAt"), "%q is not a place (node/NAME, router/NAME, subnet/NAME, external/NAME, ns/pod)", f.DropAt))
 			} else if msg := l.resolve(sc, r); msg != "" {
 				l.errs.add(Errorf(l.scen.at(join(path, "dropAt")), join(path, "dropAt"), "%s", msg))
 			}

@@ -307,10 +307,11 @@ apiVersion: projectcalico.org/v1
 kind: IPPool
 metadata: {name: p}
 `, "apiVersion", 18, `did you mean "projectcalico.org/v3"?`},
-		{"missing kind", head + `---
+		{"kind typo", head + `---
 apiVersion: v1
+Kind: Pod
 metadata: {name: p}
-`, "kind", 18, "missing kind"},
+`, "Kind", 19, `did you mean "kind"?`},
 		{"pod unknown node", head + `---
 apiVersion: v1
 kind: Pod
