@@ -22,6 +22,8 @@ type compiler struct {
 	tierIdx map[string]int
 	errs    []*topology.FieldError
 	warned  map[string]bool
+	opts    options
+	inKube  bool // compiling a converted Kubernetes NetworkPolicy
 }
 
 func (c *compiler) errorf(pos topology.Pos, path, format string, args ...any) {
@@ -81,7 +83,7 @@ func (c *compiler) endpoints(addrs []netip.Addr) {
 		}
 		nv := c.nsView(p.Namespace)
 		ep := &c.e.pods[i]
-		*ep = podEP{workload: !p.HostNetwork, ns: p.Namespace, sa: sa, nsView: nv, ports: p.Ports}
+		*ep = podEP{workload: !p.HostNetwork || c.opts.hostNetworkPolicy, ns: p.Namespace, sa: sa, nsView: nv, ports: p.Ports}
 		if len(addrs) > 0 {
 			ep.addr = addrs[i]
 		}
@@ -448,6 +450,7 @@ func (c *compiler) matchSet(es *entitySel) *matchSet {
 // is used; notSelector itself is never scoped.
 func (c *compiler) side(er *topology.EntityRule, ns string, pos topology.Pos, path string) (side, bool) {
 	s := side{nets: er.Nets, notNets: er.NotNets, ports: er.Ports, notPorts: er.NotPorts}
+	s.netsExternal = c.inKube && c.opts.ipBlockExternalOnly && len(er.Nets) > 0
 	ok := true
 	es := &entitySel{}
 	if er.NamespaceSelector != "" {
@@ -504,7 +507,9 @@ func (c *compiler) side(er *topology.EntityRule, ns string, pos topology.Pos, pa
 	if s.notSel != nil {
 		s.bits.andNot(s.notSel.pods)
 	}
-	if len(s.nets) > 0 {
+	if s.netsExternal {
+		s.bits.zero()
+	} else if len(s.nets) > 0 {
 		s.bits.and(c.netBits(s.nets))
 	}
 	if len(s.notNets) > 0 {
@@ -531,6 +536,9 @@ func (c *compiler) netBits(nets []netip.Prefix) bitset {
 
 // match reports whether the endpoint satisfies the side, ports aside.
 func (s *side) match(ep Endpoint) bool {
+	if s.netsExternal && ep.Pod >= 0 {
+		return false
+	}
 	if len(s.nets) > 0 && !inAny(s.nets, ep.Addr) {
 		return false
 	}

@@ -116,7 +116,11 @@ func (e *Engine) Connlist(ctx context.Context) ([]Conn, error) {
 	conns := func(src, dst Endpoint) Conns {
 		var c Conns
 		all := true
-		for _, proto := range connProtos {
+		protos := connProtos
+		if e.opts.portProtocolsOnly {
+			protos = protos[1:]
+		}
+		for _, proto := range protos {
 			pc := ProtoConns{Proto: proto}
 			allowed := false
 			for _, span := range classes[proto] {
@@ -241,51 +245,108 @@ func (e *Engine) portClasses() map[topology.Proto][]PortSpan {
 	return classes
 }
 
-// externalRanges splits the IPv4 space at every boundary of the nets that
-// can tell external sources apart (ingress rules' source nets, network
-// sets) and external destinations apart (egress rules' destination nets,
-// network sets).
+// externalRanges splits the IPv4 space at the boundaries of the address
+// sets that can tell external sources apart (each ingress rule's source
+// nets minus notNets, each network set) and external destinations apart
+// (each egress rule's destination nets minus notNets, each network set), as
+// netpol-analyzer does: a set's boundaries are those of its merged
+// intervals, so except: [10.0.0.0/9, 10.128.0.0/9] cuts like 10.0.0.0/8.
 func (e *Engine) externalRanges() (in, out []Peer) {
-	var inNets, outNets []netip.Prefix
+	inCuts := map[uint64]bool{0: true, 1 << 32: true}
+	outCuts := map[uint64]bool{0: true, 1 << 32: true}
+	addSide := func(cuts map[uint64]bool, sd *side) {
+		if len(sd.nets) == 0 && len(sd.notNets) == 0 {
+			return
+		}
+		for _, iv := range ipSet(sd.nets, sd.notNets) {
+			cuts[iv[0]] = true
+			cuts[iv[1]+1] = true
+		}
+	}
+	add := func(p *policy) {
+		for i := range p.rules[Ingress] {
+			addSide(inCuts, &p.rules[Ingress][i].src)
+		}
+		for i := range p.rules[Egress] {
+			addSide(outCuts, &p.rules[Egress][i].dst)
+		}
+	}
 	for ti := range e.tiers {
 		for _, p := range e.tiers[ti].policies {
-			for _, r := range p.rules[Ingress] {
-				inNets = append(append(inNets, r.src.nets...), r.src.notNets...)
-			}
-			for _, r := range p.rules[Egress] {
-				outNets = append(append(outNets, r.dst.nets...), r.dst.notNets...)
-			}
+			add(p)
 		}
 	}
 	for _, p := range e.profileList {
-		for _, r := range p.rules[Ingress] {
-			inNets = append(append(inNets, r.src.nets...), r.src.notNets...)
-		}
-		for _, r := range p.rules[Egress] {
-			outNets = append(append(outNets, r.dst.nets...), r.dst.notNets...)
-		}
+		add(p)
 	}
 	for _, s := range e.sets {
-		inNets = append(inNets, s.nets...)
-		outNets = append(outNets, s.nets...)
+		for _, iv := range ipSet(s.nets, nil) {
+			inCuts[iv[0]], outCuts[iv[0]] = true, true
+			inCuts[iv[1]+1], outCuts[iv[1]+1] = true, true
+		}
 	}
-	return splitV4(inNets), splitV4(outNets)
+	return rangesFromCuts(inCuts), rangesFromCuts(outCuts)
 }
 
-// splitV4 cuts 0.0.0.0-255.255.255.255 at the first and after the last
-// address of every IPv4 prefix.
-func splitV4(nets []netip.Prefix) []Peer {
-	cuts := map[uint64]bool{0: true, 1 << 32: true}
+// ipSet is the IPv4 addresses in nets (all of them when nets is empty)
+// and not in notNets, as sorted disjoint inclusive intervals.
+func ipSet(nets, notNets []netip.Prefix) [][2]uint64 {
+	in := intervals(nets)
+	if len(nets) == 0 {
+		in = [][2]uint64{{0, 1<<32 - 1}}
+	}
+	var out [][2]uint64
+	for _, iv := range in {
+		cur := [][2]uint64{iv}
+		for _, ex := range intervals(notNets) {
+			var next [][2]uint64
+			for _, c := range cur {
+				if ex[1] < c[0] || ex[0] > c[1] {
+					next = append(next, c)
+					continue
+				}
+				if ex[0] > c[0] {
+					next = append(next, [2]uint64{c[0], ex[0] - 1})
+				}
+				if ex[1] < c[1] {
+					next = append(next, [2]uint64{ex[1] + 1, c[1]})
+				}
+			}
+			cur = next
+		}
+		out = append(out, cur...)
+	}
+	return mergeIntervals(out)
+}
+
+// intervals is the union of the IPv4 prefixes, merged.
+func intervals(nets []netip.Prefix) [][2]uint64 {
+	var ivs [][2]uint64
 	for _, n := range nets {
 		if !n.Addr().Is4() {
 			continue
 		}
 		n = n.Masked()
 		lo := v4num(n.Addr())
-		size := uint64(1) << (32 - n.Bits())
-		cuts[lo] = true
-		cuts[lo+size] = true
+		ivs = append(ivs, [2]uint64{lo, lo + uint64(1)<<(32-n.Bits()) - 1})
 	}
+	return mergeIntervals(ivs)
+}
+
+func mergeIntervals(ivs [][2]uint64) [][2]uint64 {
+	slices.SortFunc(ivs, func(a, b [2]uint64) int { return cmp.Compare(a[0], b[0]) })
+	var out [][2]uint64
+	for _, iv := range ivs {
+		if n := len(out); n > 0 && iv[0] <= out[n-1][1]+1 {
+			out[n-1][1] = max(out[n-1][1], iv[1])
+			continue
+		}
+		out = append(out, iv)
+	}
+	return out
+}
+
+func rangesFromCuts(cuts map[uint64]bool) []Peer {
 	points := make([]uint64, 0, len(cuts))
 	for c := range cuts {
 		points = append(points, c)

@@ -27,6 +27,7 @@ type Engine struct {
 	// profileList holds every compiled profile, in creation order.
 	profileList []*policy
 	nrules      int // rules in tiers and profiles, numbered by rule.id
+	opts        options
 }
 
 // podEP is one pod as policy sees it.
@@ -116,6 +117,8 @@ type side struct {
 	sel, notSel     *matchSet // nil: no constraint
 	ports, notPorts []topology.PortRange
 	bits            bitset // pods the side matches, ports aside
+	// netsExternal: nets match only non-pod addresses (options.ipBlockExternalOnly).
+	netsExternal bool
 }
 
 // matchSet is what a selector (with its namespace and service-account
@@ -172,13 +175,31 @@ func (e *Engine) EndpointFor(a netip.Addr) Endpoint {
 // aligned with sc.Pods (an invalid address: the pod has none). Errors are
 // *topology.FieldError at the offending policy, joined.
 func New(sc *topology.Scenario, podAddrs []netip.Addr) (*Engine, error) {
+	return newEngine(sc, podAddrs, options{})
+}
+
+// options change the semantics for comparisons with other tools; calisim
+// itself always uses the zero value (Calico's semantics).
+type options struct {
+	// ipBlockExternalOnly makes a Kubernetes ipBlock match only addresses
+	// that are not pods, as netpol-analyzer does (Calico matches pods too).
+	ipBlockExternalOnly bool
+	// hostNetworkPolicy subjects hostNetwork pods to policy like other pods,
+	// as netpol-analyzer does (Calico makes no workload endpoint for them).
+	hostNetworkPolicy bool
+	// portProtocolsOnly makes Connlist consider TCP, UDP and SCTP only (so
+	// "All Connections" means all their ports), as netpol-analyzer does.
+	portProtocolsOnly bool
+}
+
+func newEngine(sc *topology.Scenario, podAddrs []netip.Addr, opts options) (*Engine, error) {
 	if sc == nil {
 		return nil, errors.New("policy: no scenario")
 	}
 	if len(podAddrs) != 0 && len(podAddrs) != len(sc.Pods) {
 		return nil, fmt.Errorf("policy: %d pod addresses for %d pods", len(podAddrs), len(sc.Pods))
 	}
-	e := &Engine{sc: sc, allPods: ones(len(sc.Pods))}
+	e := &Engine{sc: sc, allPods: ones(len(sc.Pods)), opts: opts}
 	c := &compiler{
 		e:       e,
 		sels:    map[string]*selector.Selector{},
@@ -187,6 +208,7 @@ func New(sc *topology.Scenario, podAddrs []netip.Addr) (*Engine, error) {
 		applies: map[string]bitset{},
 		nsViews: map[string]*nsView{},
 		warned:  map[string]bool{},
+		opts:    opts,
 	}
 	for i := range sc.Namespaces {
 		ns := &sc.Namespaces[i]
