@@ -43,6 +43,26 @@ func (d *Dataplane) Table(i int) *Table {
 	return t
 }
 
+// RouteCount is len(Table(i).Routes) without building the table.
+func (d *Dataplane) RouteCount(i int) int {
+	if i < 0 || i >= len(d.nodes) {
+		return 0
+	}
+	n := len(d.podsOf[i])
+	if _, ok := d.defaultRoute(i); ok {
+		n++
+	}
+	if _, ok := d.connectedRoute(i); ok {
+		n++
+	}
+	for _, b := range d.alloc.Blocks {
+		if _, ok := d.blockRoute(i, b); ok {
+			n++
+		}
+	}
+	return n
+}
+
 // Lookup is Table(i).Lookup(dst) without building the table: it looks only
 // at the routes that can contain dst (the pod's /32, its block, the
 // connected subnet, the default route).

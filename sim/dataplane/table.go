@@ -53,4 +53,37 @@ func (t *Table) Lines() []string {
 	return out
 }
 
-func (t *Table) sort() { slices.SortFunc(t.Routes, Compare) }
+// sort orders the routes as Compare does. IPv4 destinations sort by a
+// packed key (address, then 32 minus the length), which is Compare's order,
+// so that large tables move 16-byte keys rather than whole routes; ties and
+// other families fall back to Compare.
+func (t *Table) sort() {
+	type key struct {
+		k   uint64
+		idx int32
+	}
+	keys := make([]key, len(t.Routes))
+	for i, r := range t.Routes {
+		if !r.Dst.Addr().Is4() {
+			slices.SortFunc(t.Routes, Compare)
+			return
+		}
+		a := r.Dst.Addr().As4()
+		v := uint64(a[0])<<24 | uint64(a[1])<<16 | uint64(a[2])<<8 | uint64(a[3])
+		keys[i] = key{k: v<<6 | uint64(32-r.Dst.Bits()), idx: int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		switch {
+		case a.k < b.k:
+			return -1
+		case a.k > b.k:
+			return 1
+		}
+		return Compare(t.Routes[a.idx], t.Routes[b.idx])
+	})
+	sorted := make([]Route, len(t.Routes))
+	for i, k := range keys {
+		sorted[i] = t.Routes[k.idx]
+	}
+	t.Routes = sorted
+}

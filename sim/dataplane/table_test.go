@@ -126,3 +126,18 @@ func TestBuildRefuses(t *testing.T) {
 		t.Error("nil allocation accepted")
 	}
 }
+
+func TestRouteCount(t *testing.T) {
+	for _, f := range []fixture{
+		twoAZ(ippool("10.244.0.0/16", cross, never)),
+		twoAZ(ippool("10.244.0.0/16", never, never)),
+	} {
+		d, m := f.built(t)
+		m.down = map[[2]int]bool{{0, 2}: true}
+		for i := range d.Nodes() {
+			if got, want := d.RouteCount(i), len(d.Table(i).Routes); got != want {
+				t.Errorf("node %d: RouteCount %d, table has %d", i, got, want)
+			}
+		}
+	}
+}
