@@ -24,7 +24,7 @@ func scaleScenario(nodes, podsPerNode int) *topology.Scenario {
 	sc.Underlay.Routers = []topology.Router{vpc}
 	for i := range nodes {
 		s := i / 1000
-		a := netip.AddrFrom4([4]byte{10, byte(s), byte((i%1000+10)>>8), byte(i%1000 + 10)})
+		a := netip.AddrFrom4([4]byte{10, byte(s), byte((i%1000 + 10) >> 8), byte(i%1000 + 10)})
 		name := fmt.Sprintf("n-%d", i)
 		sc.Nodes = append(sc.Nodes, topology.Node{Name: name, Subnet: fmt.Sprintf("s-%d", s), Addr: a,
 			Prefix: netip.PrefixFrom(a, 16), Labels: map[string]string{"kubernetes.io/hostname": name}})
