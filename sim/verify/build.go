@@ -46,14 +46,31 @@ func (l *Lab) Build(ctx context.Context) error {
 	if err := os.MkdirAll(l.Dir, 0o700); err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}
+	// Never touch a namespace this run did not create: refuse to start when
+	// any of its names is taken (a reused run ID).
+	if live, err := ListNetns(ctx); err == nil {
+		for _, ns := range live {
+			if l.Names.Owns(ns) {
+				return fmt.Errorf("verify: namespace %s already exists: run ID %s is in use", ns, l.Names.RunID)
+			}
+		}
+	}
+	var mu sync.Mutex
 	jobs := make([]func() error, len(l.Namespaces))
 	for i, ns := range l.Namespaces {
 		jobs[i] = func() error {
-			_, err := run(ctx, []string{"ip", "netns", "add", ns}, "")
-			return err
+			if _, err := run(ctx, []string{"ip", "netns", "add", ns}, ""); err != nil {
+				return err
+			}
+			mu.Lock()
+			l.created = append(l.created, ns)
+			mu.Unlock()
+			return nil
 		}
 	}
-	if err := parallel(ctx, buildParallel, jobs); err != nil {
+	err := parallel(ctx, buildParallel, jobs)
+	slices.Sort(l.created)
+	if err != nil {
 		return err
 	}
 	for _, phase := range l.phases() {
@@ -216,10 +233,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // Teardown removes everything the lab made: it stops each BIRD it started
-// (by the pid in its pid file, and only if that process is a bird started
-// with this lab's folder), deletes the run's namespaces (which takes their
-// links, bridges, routes and rules with them) and the temporary folder. It
-// does not take a context: it must run even when the run was cancelled.
+// (and only that process), deletes the namespaces it created (which takes
+// their links, bridges, routes and rules with them) and the temporary
+// folder. It does not take a context: it must run even when the run was
+// cancelled.
 func (l *Lab) Teardown() error {
 	var errs []error
 	for i := range l.Birds {
@@ -229,35 +246,12 @@ func (l *Lab) Teardown() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	del := map[string]bool{}
-	for _, ns := range l.Namespaces {
-		del[ns] = true
-	}
-	// Anything else of this run's (a step that created more than planned).
-	if live, err := ListNetns(ctx); err == nil {
-		for _, ns := range live {
-			if l.Names.Owns(ns) {
-				del[ns] = true
-			}
-		}
-	}
-	for i := len(l.Namespaces) - 1; i >= 0; i-- {
-		ns := l.Namespaces[i]
-		if err := deleteNetns(ctx, ns); err != nil {
-			errs = append(errs, err)
-		}
-		delete(del, ns)
-	}
-	rest := make([]string, 0, len(del))
-	for ns := range del {
-		rest = append(rest, ns)
-	}
-	slices.Sort(rest)
-	for _, ns := range rest {
-		if err := deleteNetns(ctx, ns); err != nil {
+	for i := len(l.created) - 1; i >= 0; i-- {
+		if err := deleteNetns(ctx, l.created[i]); err != nil {
 			errs = append(errs, err)
 		}
 	}
+	l.created = nil
 	if l.Dir != "" {
 		if err := os.RemoveAll(l.Dir); err != nil {
 			errs = append(errs, err)

@@ -97,6 +97,8 @@ type Lab struct {
 	VXLANSkipped string
 	// Notes are things a reader of the report should know about the build.
 	Notes []string
+
+	created []string // the namespaces Build made: all Teardown deletes
 }
 
 // LabOptions tune the plan.
