@@ -147,7 +147,7 @@ type ContainerFile struct {
 // ContainerPortFile is a named container port.
 type ContainerPortFile struct {
 	Name          string      `yaml:"name"`
-	ContainerPort int         `yaml:"containerPort"`
+	ContainerPort *int        `yaml:"containerPort" jsonschema:"required"`
 	Protocol      string      `yaml:"protocol"`
 	HostPort      NotModelled `yaml:"hostPort"`
 	HostIP        NotModelled `yaml:"hostIP"`

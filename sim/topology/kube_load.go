@@ -200,22 +200,7 @@ func (l *loader) podWorkload(d *document, path string, kind WorkloadKind, meta O
 	for ci, c := range spec.Containers {
 		for pi, cp := range c.Ports {
 			pp := index(join(index(join(specPath, "containers"), ci), "ports"), pi)
-			port := ContainerPort{Name: cp.Name, Port: cp.ContainerPort, Proto: ProtoTCP}
-			switch strings.ToUpper(cp.Protocol) {
-			case "", "TCP":
-			case "UDP":
-				port.Proto = ProtoUDP
-			case "SCTP":
-				port.Proto = ProtoSCTP
-			default:
-				l.errs.add(Errorf(d.at(join(pp, "protocol")), join(pp, "protocol"), "%q is not TCP, UDP or SCTP", cp.Protocol))
-			}
-			if cp.ContainerPort < 1 || cp.ContainerPort > 65535 {
-				l.errs.add(Errorf(d.at(join(pp, "containerPort")), join(pp, "containerPort"), "containerPort %d is outside 1-65535", cp.ContainerPort))
-			}
-			if cp.Name != "" && !validPortName(cp.Name) {
-				l.errs.add(Errorf(d.at(join(pp, "name")), join(pp, "name"), "%q is not a port name (lowercase letters, digits and '-', at most 15, at least one letter)", cp.Name))
-			}
+			port := l.containerPort(d, pp, cp)
 			w.Ports = append(w.Ports, port)
 		}
 	}
@@ -427,4 +412,31 @@ func suffix(n int, parts ...string) string {
 		}
 	}
 	return string(b)
+}
+
+// containerPort reads one container port: containerPort is required, the
+// protocol defaults to TCP, a name follows the IANA service name syntax.
+func (l *loader) containerPort(d *document, path string, cp ContainerPortFile) ContainerPort {
+	port := ContainerPort{Name: cp.Name, Proto: ProtoTCP}
+	switch strings.ToUpper(cp.Protocol) {
+	case "", "TCP":
+	case "UDP":
+		port.Proto = ProtoUDP
+	case "SCTP":
+		port.Proto = ProtoSCTP
+	default:
+		l.errs.add(Errorf(d.at(join(path, "protocol")), join(path, "protocol"), "%q is not TCP, UDP or SCTP", cp.Protocol))
+	}
+	switch {
+	case cp.ContainerPort == nil:
+		l.errs.add(Errorf(d.at(path), join(path, "containerPort"), "a container port needs containerPort"))
+	case *cp.ContainerPort < 1 || *cp.ContainerPort > 65535:
+		l.errs.add(Errorf(d.at(join(path, "containerPort")), join(path, "containerPort"), "containerPort %d is outside 1-65535", *cp.ContainerPort))
+	default:
+		port.Port = *cp.ContainerPort
+	}
+	if cp.Name != "" && !validPortName(cp.Name) {
+		l.errs.add(Errorf(d.at(join(path, "name")), join(path, "name"), "%q is not a port name (lowercase letters, digits and '-', at most 15, at least one letter)", cp.Name))
+	}
+	return port
 }

@@ -71,19 +71,7 @@ func (l *loader) workloads(sc *Scenario) {
 			}
 			for j, p := range wf.Ports {
 				pp := index(join(path, "ports"), j)
-				cp := ContainerPort{Name: p.Name, Port: p.ContainerPort, Proto: ProtoTCP}
-				switch p.Protocol {
-				case "", "TCP", "tcp":
-				case "UDP", "udp":
-					cp.Proto = ProtoUDP
-				case "SCTP", "sctp":
-					cp.Proto = ProtoSCTP
-				default:
-					l.errs.add(Errorf(l.scen.at(join(pp, "protocol")), join(pp, "protocol"), "%q is not TCP, UDP or SCTP", p.Protocol))
-				}
-				if cp.Port < 1 || cp.Port > 65535 {
-					l.errs.add(Errorf(l.scen.at(join(pp, "containerPort")), join(pp, "containerPort"), "containerPort %d is outside 1-65535", cp.Port))
-				}
+				cp := l.containerPort(l.scen, pp, p)
 				w.Ports = append(w.Ports, cp)
 			}
 			kw := kubeWorkloadIn{w: w}
@@ -185,7 +173,11 @@ func (l *loader) candidates(sc *Scenario, kw kubeWorkloadIn) ([]int, bool) {
 				field = "spec.nodeSelector"
 			}
 		}
-		l.errs.add(Errorf(w.Pos, join(w.Pos.Path, field), "nodeSelector %q matches no node", w.NodeSelector))
+		if len(sc.Nodes) == 0 {
+			l.errs.add(Errorf(w.Pos, w.Pos.Path, "workload %s/%s has no node to run on: the scenario has no nodes", w.Namespace, w.Name))
+		} else {
+			l.errs.add(Errorf(w.Pos, join(w.Pos.Path, field), "nodeSelector %q matches no node", w.NodeSelector))
+		}
 		return nil, false
 	}
 	return out, true

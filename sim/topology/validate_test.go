@@ -365,6 +365,32 @@ spec:
       - cidr: 10.244.0.0/16
         encapsulation: VXLANCrosSubnet
 `, "spec.calicoNetwork.ipPools[0].encapsulation", 25, `did you mean "VXLANCrossSubnet"?`},
+		{"container port typo", head + `  nodes: [{name: n1, subnet: a}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: c
+      image: nginx
+      ports:
+        - name: http
+          containerport: 80
+`, "spec.containers[0].ports[0].containerport", 28, `did you mean "containerPort"?`},
+		{"container port missing", head + `  nodes: [{name: n1, subnet: a}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: c
+      ports:
+        - name: http
+`, "spec.containers[0].ports[0].containerPort", 26, "needs containerPort"},
+		{"no nodes", head + `  workloads: [{name: w}]
+`, "spec.workloads[0]", 17, "the scenario has no nodes"},
 		{"wrong type", head + `  nodes:
     - {name: n1, subnet: a, labels: [x]}
 `, "spec.nodes[0].labels", 18, "expected a mapping"},
