@@ -64,6 +64,7 @@ protocol device {
 		if !p.Direct {
 			w("  multihop;\n")
 		}
+		w("  passive on;  # the nodes connect (Calico configures them active): no collisions\n")
 		w("  import all;\n")
 		w("  export where source = RTS_BGP;  # re-advertise what the nodes announce, nothing else\n")
 		if p.AS == r.AS {
