@@ -45,7 +45,7 @@ const maxSteps = 1024
 // An MTU violation does not stop the walk at once: the rest of the path is
 // still walked to learn PathMTU, then the trace is cut at the violation.
 func Walk(n *Network, f Flow) *Trace {
-	w := &walker{n: n, f: f, t: &Trace{Flow: f}, pathMTU: 1 << 30, mtuAt: -1}
+	w := &walker{n: n, f: f, t: &Trace{Flow: f}, pathMTU: 1 << 30, podMTU: 1 << 30, mtuAt: -1}
 	w.start()
 	for steps := 0; !w.done && steps < maxSteps; steps++ {
 		switch w.at.kind {
@@ -95,9 +95,12 @@ type walker struct {
 	outerTTL           uint8
 	srcVTEP, dstVTEP   dataplane.MAC
 
-	at      place
-	done    bool
-	pathMTU int
+	at   place
+	done bool
+	// pathMTU is the smallest of every underlay link (less the overhead)
+	// and tunnel device the packet crossed; podMTU the smallest veth,
+	// which counts only when no link was crossed (pod to pod on one node).
+	pathMTU, podMTU int
 
 	// The first MTU violation: the hop index to cut at and the drop.
 	mtuAt   int
@@ -140,7 +143,7 @@ func (w *walker) start() {
 			return
 		}
 		node := w.n.dp.Node(f.Src.Node)
-		w.pathMTU = node.PodMTU
+		w.podMTU = node.PodMTU
 		frame := w.frame(w.podMAC(f.Src.Pod), dataplane.VethMAC())
 		w.hop(Hop{At: f.Src.Name, Device: "eth0", Action: ActionForward, Frame: frame})
 		if w.pkt.Len() > node.PodMTU {
@@ -220,7 +223,7 @@ func (w *walker) toPod(i int, name string, r dataplane.Route) {
 		return
 	}
 	podMTU := w.n.dp.Node(i).PodMTU
-	w.pathMTU = min(w.pathMTU, podMTU)
+	w.podMTU = min(w.podMTU, podMTU)
 	w.hop(Hop{At: name, Device: r.Dev, Action: ActionRoute, Detail: r.String()})
 	if w.pkt.Len() > podMTU {
 		w.mtuViolation(name, r.Dev, podMTU)
@@ -427,6 +430,9 @@ func (w *walker) finish() {
 		d := w.mtuDrop
 		t.Hops = append(t.Hops, Hop{At: d.At, Device: w.mtuDev, Action: ActionDrop, Detail: d.Reason.String() + ": " + d.Detail, IPLen: w.mtuLen})
 		t.Drop, t.Delivered = &d, false
+	}
+	if w.pathMTU == 1<<30 {
+		w.pathMTU = w.podMTU
 	}
 	if w.pathMTU == 1<<30 {
 		w.pathMTU = 0
