@@ -158,4 +158,3 @@ func isKey(w string) bool {
 	}
 	return false
 }
-
