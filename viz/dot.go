@@ -168,7 +168,8 @@ func writeAttrList(b *strings.Builder, a Attrs) {
 
 // quote makes s a DOT double-quoted string. A newline becomes DOT's centred
 // line break \n; other control characters become spaces, so no input can
-// break out of the string.
+// break out of the string; & becomes &amp;, because Graphviz reads
+// "&name;" in a string as an entity and would copy a bad one into the SVG.
 func quote(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
@@ -179,6 +180,8 @@ func quote(s string) string {
 			b.WriteString(`\"`)
 		case r == '\\':
 			b.WriteString(`\\`)
+		case r == '&':
+			b.WriteString("&amp;")
 		case r == '\n':
 			b.WriteString(`\n`)
 		case r < 0x20 || r == 0x7f:

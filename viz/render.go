@@ -41,6 +41,11 @@ func ParseFormat(s string) (Format, error) {
 	return 0, fmt.Errorf("%q is not a diagram format (svg, png, dot)", s)
 }
 
+// MaxLayoutEdges bounds the edges Graphviz is asked to lay out: beyond it
+// the layout takes minutes and the picture is unreadable. Collapsed views
+// stay far below it; an expanded large mesh does not.
+const MaxLayoutEdges = 20_000
+
 // graphvizMu serialises every call into go-graphviz: its WebAssembly
 // module is one process-wide instance that is not safe for concurrent use.
 var graphvizMu sync.Mutex
@@ -74,6 +79,9 @@ func Render(ctx context.Context, g *Graph, f Format, w io.Writer) error {
 func layout(ctx context.Context, g *Graph, format string) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if n := len(g.Edges); n > MaxLayoutEdges {
+		return nil, fmt.Errorf("diagram %q has %d edges, more than %d can be laid out readably: draw it collapsed (without --expand) or as dot", g.Name, n, MaxLayoutEdges)
 	}
 	src := g.DOT()
 	graphvizMu.Lock()

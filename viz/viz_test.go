@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -189,13 +190,13 @@ func TestParseFormat(t *testing.T) {
 }
 
 func TestQuoteCannotBreakOut(t *testing.T) {
-	g := &Graph{Name: `x"; evil [label="y`, Nodes: []Node{{ID: "a\"\\\n\x00b", Attrs: attrs("label", "line1\nline2 \"q\" \\N")}}}
+	g := &Graph{Name: `x"; evil [label="y`, Nodes: []Node{{ID: "a\"\\\n\x00b", Attrs: attrs("label", "line1\nline2 \"q\" \\N\nR&D &lt;x&gt;")}}}
 	var buf bytes.Buffer
 	if err := Render(context.Background(), g, FormatSVG, &buf); err != nil {
 		t.Fatalf("graphviz refused quoted input: %v\n%s", err, g.DOT())
 	}
 	text := wellFormed(t, buf.Bytes())
-	for _, w := range []string{"line1", `line2 "q" \N`} {
+	for _, w := range []string{"line1", `line2 "q" \N`, "R&D &lt;x&gt;"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("SVG lacks %q:\n%s", w, text)
 		}
@@ -302,4 +303,35 @@ func TestPNGFillsBeziers(t *testing.T) {
 			t.Errorf("style %q: centre pixel red = %v, want %v", tc.style, isRed, tc.red)
 		}
 	}
+}
+
+func TestTooManyEdges(t *testing.T) {
+	sc, res := mesh(250) // 31,125 sessions
+	g := BGP(sc, res, Options{Expand: true})
+	err := Render(context.Background(), g, FormatSVG, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "collapsed") {
+		t.Errorf("expanded 250-node mesh: err = %v, want a refusal naming the way out", err)
+	}
+	if err := Render(context.Background(), g, FormatDOT, io.Discard); err != nil {
+		t.Errorf("dot of a large graph: %v", err)
+	}
+}
+
+// FuzzQuote: whatever the names and labels, the DOT parses in Graphviz and
+// the SVG is well-formed and carries the label's text.
+func FuzzQuote(f *testing.F) {
+	for _, s := range []string{"worker-1", `a"b`, `back\slash`, "new\nline", "<tag>&amp;", "\x00\x1f", "ünïcödé", `\N\G\L`, "}", "]; x [", "-- ->"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, id, label string) {
+		if !utf8.ValidString(id) || !utf8.ValidString(label) || len(id) > 200 || len(label) > 200 {
+			t.Skip()
+		}
+		g := &Graph{Name: id, Nodes: []Node{{ID: id, Attrs: attrs("label", label)}, {ID: id + "2"}}, Edges: []Edge{{From: id, To: id + "2", Attrs: attrs("label", label)}}}
+		var buf bytes.Buffer
+		if err := Render(context.Background(), g, FormatSVG, &buf); err != nil {
+			t.Fatalf("graphviz refused: %v\n%s", err, g.DOT())
+		}
+		wellFormed(t, buf.Bytes())
+	})
 }
