@@ -16,7 +16,10 @@ import (
 	"unicode/utf8"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var (
+	update = flag.Bool("update", false, "rewrite golden files")
+	pngDir = flag.String("pngdir", "", "write the PNGs of TestPNG to this folder, to look at them")
+)
 
 type viewCase struct {
 	name  string
@@ -138,9 +141,10 @@ func TestPNG(t *testing.T) {
 			if dark := inkFraction(img); dark < 0.005 {
 				t.Errorf("PNG is nearly blank: %.4f of pixels drawn", dark)
 			}
-			if *update {
-				os.MkdirAll(filepath.Join("testdata", "png"), 0o755)
-				os.WriteFile(filepath.Join("testdata", "png", tc.name+".png"), buf.Bytes(), 0o644)
+			if *pngDir != "" {
+				if err := os.WriteFile(filepath.Join(*pngDir, tc.name+".png"), buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 		})
 	}
