@@ -141,9 +141,12 @@ func (l *loader) calico(sc *Scenario) {
 			l.errs.add(Errorf(l.scen.at("spec.calico.datastore"), "spec.calico.datastore", "unknown datastore %q (kubernetes, etcd)", cf.Datastore))
 		}
 		if cf.Typha != nil {
-			c.Typha = &Typha{Replicas: cf.Typha.Replicas, Pos: cf.Typha.Pos}
-			if cf.Typha.Replicas < 0 {
-				l.errs.add(Errorf(l.scen.at("spec.calico.typha.replicas"), "spec.calico.typha.replicas", "replicas %d is negative", cf.Typha.Replicas))
+			c.Typha = &Typha{Replicas: 1, Pos: cf.Typha.Pos} // a Deployment's default
+			if cf.Typha.Replicas != nil {
+				c.Typha.Replicas = *cf.Typha.Replicas
+			}
+			if c.Typha.Replicas < 0 {
+				l.errs.add(Errorf(l.scen.at("spec.calico.typha.replicas"), "spec.calico.typha.replicas", "replicas %d is negative", c.Typha.Replicas))
 			}
 		}
 	}

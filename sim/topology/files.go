@@ -105,8 +105,8 @@ type CalicoFile struct {
 
 // TyphaFile turns Typha on.
 type TyphaFile struct {
-	Replicas int `yaml:"replicas"`
-	Pos      Pos `yaml:"-" json:"-"`
+	Replicas *int `yaml:"replicas" jsonschema_description:"absent: 1"`
+	Pos      Pos  `yaml:"-" json:"-"`
 }
 
 // NamespaceFile is a namespace with its labels.

@@ -9,6 +9,10 @@ const (
 	// MaxFileSize is the largest file read; larger files are refused after a
 	// stat, before they are read.
 	MaxFileSize = 16 << 20
+	// MaxDocumentSize is the largest single YAML document: the YAML parser
+	// needs some hundred bytes of memory per byte of a document, so this
+	// bounds a load's memory to about half a gigabyte.
+	MaxDocumentSize = 4 << 20
 	// MaxDocuments is the most YAML documents across every file of a load.
 	MaxDocuments = 10_000
 	// MaxFiles is the most files one load reads (folders and includes).
@@ -24,9 +28,6 @@ const (
 	// maxIndent bounds the leading spaces and compact "- " markers of a line
 	// before the YAML parser sees it.
 	maxIndent = 2048
-	// MaxIncludeDepth is how deep spec.include may nest (an include of a
-	// scenario folder that includes again).
-	MaxIncludeDepth = 8
 	// MaxReplicas bounds one workload's replicas (pods are materialised).
 	MaxReplicas = 100_000
 	// MaxPods bounds the pods of a scenario.

@@ -155,7 +155,10 @@ func (l *loader) candidates(sc *Scenario, kw kubeWorkloadIn) ([]int, bool) {
 	if w.NodeSelector != "" {
 		s, err := selector.Parse(w.NodeSelector)
 		if err != nil {
-			return nil, false // reported where it was read
+			if w.Kind != KindScenario { // made from a nodeSelector map
+				l.errs.add(Errorf(w.Pos, w.Pos.Path, "nodeSelector %s: %v", w.NodeSelector, err))
+			}
+			return nil, false // scenario selectors are reported where they were read
 		}
 		sel = s
 	}

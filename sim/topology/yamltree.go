@@ -121,26 +121,88 @@ func parseYAML(file string, data []byte) ([]*document, error) {
 	if err := precheck(file, data); err != nil {
 		return nil, err
 	}
-	f, err := safeParse(data)
-	if err != nil {
-		return nil, syntaxError(file, data, err)
-	}
+	// Documents are parsed one at a time, so that the parser's AST (some
+	// hundred bytes per input byte) never holds more than one document.
 	var docs []*document
-	for i, d := range f.Docs {
-		if d == nil || d.Body == nil {
-			continue
+	index := 0
+	for _, c := range splitDocuments(data) {
+		if len(c.data) > MaxDocumentSize {
+			return nil, &FieldError{File: file, Line: c.line, Err: fmt.Errorf("a document of %d bytes; at most %d (4 MiB): split it into several documents", len(c.data), MaxDocumentSize)}
 		}
-		tb := treeBuilder{file: file, anchors: map[string]*ynode{}, sizes: map[*ynode]int{}}
-		root, _, err := tb.conv(d.Body, 0)
+		f, err := safeParse(c.data)
 		if err != nil {
-			return nil, err
+			fe := syntaxError(file, c.data, err).(*FieldError)
+			if fe.Line > 0 {
+				fe.Line += c.line - 1
+			}
+			return nil, fe
 		}
-		if root == nil || root.kind == nodeNull {
-			continue
+		for _, d := range f.Docs {
+			if d == nil || d.Body == nil {
+				continue
+			}
+			tb := treeBuilder{file: file, off: c.line - 1, anchors: map[string]*ynode{}, sizes: map[*ynode]int{}}
+			root, _, err := tb.conv(d.Body, 0)
+			if err != nil {
+				return nil, err
+			}
+			if root == nil || root.kind == nodeNull {
+				continue
+			}
+			docs = append(docs, &document{file: file, index: index, root: root})
+			index++
 		}
-		docs = append(docs, &document{file: file, index: i, root: root})
 	}
 	return docs, nil
+}
+
+// chunk is the text of one YAML document and the line it starts on.
+type chunk struct {
+	data []byte
+	line int
+}
+
+// splitDocuments cuts a YAML stream before every document marker ("---" at
+// column 0, which ends any scalar in YAML) and after every end marker
+// ("..."). Directives ("%YAML") stay with the document they precede.
+func splitDocuments(data []byte) []chunk {
+	var out []chunk
+	start, startLine := 0, 1
+	content := false // the current chunk holds more than directives, comments and blanks
+	line := 1
+	for off := 0; off < len(data); {
+		end := bytes.IndexByte(data[off:], '\n')
+		next := len(data)
+		if end >= 0 {
+			next = off + end + 1
+		}
+		l := data[off:next]
+		marker := func(m string) bool {
+			return bytes.HasPrefix(l, []byte(m)) && (len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\n' || l[3] == '\r')
+		}
+		switch {
+		case marker("---"):
+			if content {
+				out = append(out, chunk{data[start:off], startLine})
+				start, startLine = off, line
+			}
+			content = true
+		case marker("..."):
+			out = append(out, chunk{data[start:next], startLine})
+			start, startLine, content = next, line+1, false
+		default:
+			t := bytes.TrimSpace(l)
+			if len(t) > 0 && t[0] != '#' && !(t[0] == '%' && l[0] == '%') {
+				content = true
+			}
+		}
+		off = next
+		line++
+	}
+	if start < len(data) {
+		out = append(out, chunk{data[start:], startLine})
+	}
+	return out
 }
 
 // safeParse runs the YAML parser, turning a panic inside it into an error:
@@ -272,6 +334,7 @@ func lineCol(data []byte, off int) (int, int) {
 // with a budget.
 type treeBuilder struct {
 	file       string
+	off        int // lines before the document's chunk
 	anchors    map[string]*ynode
 	sizes      map[*ynode]int // nodes under an anchored node, aliases expanded
 	aliasNodes int
@@ -281,7 +344,7 @@ func (tb *treeBuilder) errAt(n ast.Node, format string, args ...any) error {
 	fe := &FieldError{File: tb.file, Err: fmt.Errorf(format, args...)}
 	if n != nil {
 		if tk := n.GetToken(); tk != nil {
-			fe.Line, fe.Col = tk.Position.Line, tk.Position.Column
+			fe.Line, fe.Col = tk.Position.Line+tb.off, tk.Position.Column
 		}
 	}
 	return fe
@@ -305,7 +368,7 @@ func (tb *treeBuilder) conv(n ast.Node, depth int) (*ynode, int, error) {
 	}
 	pos := func(y *ynode) *ynode {
 		if tk := n.GetToken(); tk != nil {
-			y.line, y.col = tk.Position.Line, tk.Position.Column
+			y.line, y.col = tk.Position.Line+tb.off, tk.Position.Column
 		}
 		return y
 	}
@@ -395,7 +458,7 @@ func (tb *treeBuilder) conv(n ast.Node, depth int) (*ynode, int, error) {
 			size = satAdd(size, s)
 		}
 		return y, size, nil
-	case *ast.CommentNode, *ast.CommentGroupNode:
+	case *ast.CommentNode, *ast.CommentGroupNode, *ast.DirectiveNode:
 		return pos(&ynode{kind: nodeNull}), 1, nil
 	}
 	return nil, 0, tb.errAt(n, "unsupported YAML construct (%s)", n.Type())
@@ -459,7 +522,7 @@ func (tb *treeBuilder) convMap(at ast.Node, values []*ast.MappingValueNode, dept
 	if len(y.keys) > 0 {
 		y.line, y.col = y.keys[0].line, y.keys[0].col
 	} else if tk := at.GetToken(); tk != nil {
-		y.line, y.col = tk.Position.Line, tk.Position.Column
+		y.line, y.col = tk.Position.Line+tb.off, tk.Position.Column
 	}
 	return y, size, nil
 }
