@@ -435,20 +435,45 @@ func (v *verifier) probeFlow(ctx context.Context, f *FlowPrediction) flowResult 
 }
 
 // probePathMTU checks the predicted path MTU P with two packets, DF set: P
-// bytes must cross and P+1 must not.
+// bytes must cross and P+1 must not. When that fails it looks for the real
+// path MTU by bisection (at most a dozen more packets).
 func (v *verifier) probePathMTU(ctx context.Context, src string, f *FlowPrediction) Check {
 	p := f.PathMTU
 	c := Check{Kind: KindPathMTU, Subject: fmt.Sprintf("%s -> %s", f.From, f.To), Predicted: fmt.Sprint(p)}
 	at := ping(ctx, src, f.To.Addr, p)
 	above := ping(ctx, src, f.To.Addr, p+1)
 	c.Reason = at.Detail + "; " + above.Detail
-	switch {
-	case at.OK && !above.OK:
+	if at.OK && !above.OK {
 		c.Status, c.Real = Agree, fmt.Sprint(p)
-	case !at.OK:
-		c.Status, c.Real = Differ, fmt.Sprintf("< %d", p)
-	default:
-		c.Status, c.Real = Differ, fmt.Sprintf("> %d", p)
+		return c
+	}
+	c.Status = Differ
+	// The largest length that crosses lies in [lo, hi): lo crosses, hi not.
+	lo, hi := minIPLen, p
+	if at.OK {
+		lo, hi = p+1, maxIPLen+1
+	} else if !ping(ctx, src, f.To.Addr, lo).OK {
+		c.Real = fmt.Sprintf("< %d (not even %d bytes cross)", lo, lo)
+		return c
+	}
+	for hi-lo > 1 && ctx.Err() == nil {
+		mid := (lo + hi) / 2
+		if ping(ctx, src, f.To.Addr, mid).OK {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	c.Real = fmt.Sprint(lo)
+	if r := ping(ctx, src, f.To.Addr, lo+1); !r.OK {
+		c.Reason += "; " + r.Detail
 	}
 	return c
 }
+
+// The range the path MTU is searched in: the smallest IPv4 packet every
+// link must carry, and the largest ping can send.
+const (
+	minIPLen = 576
+	maxIPLen = 65535 - 8
+)

@@ -44,12 +44,13 @@ const (
 	EndpointNode
 	EndpointRouter
 	EndpointExternal
+	EndpointAddr // a literal address that nothing in the scenario owns
 )
 
 // Endpoint is one concrete end of a flow.
 type Endpoint struct {
 	Kind  EndpointKind
-	Index int        // into Scenario.Pods, Nodes, Underlay.Routers or Externals
+	Index int        // into Scenario.Pods, Nodes, Underlay.Routers or Externals (-1 for EndpointAddr)
 	Addr  netip.Addr // the address packets are sent to (or from)
 	Name  string     // as printed: org-1/web-0, node/w-1, router/vpc, external/internet
 }
@@ -119,6 +120,8 @@ func (in *Input) validate() error {
 				n = len(sc.Underlay.Routers)
 			case EndpointExternal:
 				n = len(sc.Externals)
+			case EndpointAddr:
+				continue
 			}
 			if e.Index < 0 || e.Index >= n {
 				return fmt.Errorf("verify: flow %d: endpoint %s index %d out of range", i, e.Name, e.Index)

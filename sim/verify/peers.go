@@ -28,7 +28,9 @@ func nodeAS(sc *topology.Scenario, i int) uint32 {
 //     mesh skips reflectors), as Mesh_<ip>;
 //   - each BGPPeer on the nodes it applies to (node, nodeSelector, or every
 //     node): with peerIP, that address and asNumber; with peerSelector, every
-//     other matching node at its own address and AS. A BGPPeer naming no node
+//     other matching node at its own address and AS, and on each node the
+//     peerSelector matches the other end of that session (confd configures
+//     both). A BGPPeer naming no node
 //     and no nodeSelector with a peerIP is a global peer (Global_<ip>); every
 //     other becomes a node-specific peer (Node_<ip>).
 //
@@ -115,6 +117,11 @@ func bgpPeers(sc *topology.Scenario) ([][]birdcfg.Peer, error) {
 				}
 				add(i, birdcfg.Peer{Kind: kind, Addr: sc.Nodes[j].Addr, AS: nodeAS(sc, j),
 					ClusterID: sc.Nodes[j].RouteReflectorClusterID, Description: "node/" + sc.Nodes[j].Name})
+				// confd configures the other end too: on a node the
+				// peerSelector matches, a session to every node the BGPPeer
+				// applies to.
+				add(j, birdcfg.Peer{Kind: kind, Addr: sc.Nodes[i].Addr, AS: nodeAS(sc, i),
+					ClusterID: sc.Nodes[i].RouteReflectorClusterID, Description: "node/" + sc.Nodes[i].Name})
 			}
 		}
 	}

@@ -24,25 +24,35 @@ type pingResult struct {
 // reply came back within about a second.
 func ping(ctx context.Context, ns string, dst netip.Addr, iplen int) pingResult {
 	payload := max(iplen-28, 0)
-	argv := []string{"ip", "netns", "exec", ns, "ping", "-n", "-q", "-c", "2", "-i", "0.2", "-W", "1",
+	argv := []string{"ip", "netns", "exec", ns, "ping", "-n", "-c", "2", "-i", "0.2", "-W", "1",
 		"-M", "do", "-s", strconv.Itoa(payload), dst.String()}
 	out, err := run(ctx, argv, "")
+	head := fmt.Sprintf("ping -M do -s %d", payload)
 	if err == nil {
-		return pingResult{OK: true, Detail: fmt.Sprintf("ping -M do -s %d: reply", payload)}
+		return pingResult{OK: true, Detail: head + ": reply"}
 	}
-	why := "no reply"
+	return pingResult{Detail: head + ": " + pingWhy(out)}
+}
+
+// pingWhy picks the line of ping's output that says why no reply came: a
+// local error ("ping: local error: message too long, mtu=1450") or an ICMP
+// error from the way ("From 10.0.1.1 icmp_seq=1 Frag needed and DF set").
+func pingWhy(out string) string {
 	for _, line := range strings.Split(out, "\n") {
 		l := strings.TrimSpace(line)
-		switch {
-		case strings.Contains(l, "error"), strings.Contains(l, "Frag needed"),
-			strings.Contains(l, "Unreachable"), strings.Contains(l, "too long"):
-			why = l
+		if strings.HasPrefix(l, "ping: ") {
+			return strings.TrimPrefix(l, "ping: ")
 		}
-		if why != "no reply" {
-			break
+		if strings.HasPrefix(l, "From ") {
+			if i := strings.Index(l, "icmp_seq="); i > 0 {
+				if j := strings.IndexByte(l[i:], ' '); j > 0 {
+					return strings.TrimSpace(l[:i]) + " " + strings.TrimSpace(l[i+j:])
+				}
+			}
+			return l
 		}
 	}
-	return pingResult{Detail: fmt.Sprintf("ping -M do -s %d: %s", payload, why)}
+	return "no reply"
 }
 
 // listeners keeps one TCP listener per (namespace, port) for the TCP
