@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -69,7 +70,7 @@ func FuzzLoad(f *testing.F) {
 
 func hasInstallation(sc *Scenario) bool {
 	for _, w := range sc.Warnings {
-		if len(w.Message) > 0 && w.Message[0:4] == "the " {
+		if strings.HasPrefix(w.Message, "the Installation lists no IP pools") {
 			return true
 		}
 	}

@@ -37,6 +37,7 @@ func (l *loader) workloads(sc *Scenario) {
 				l.errs.add(Errorf(l.scen.at(p), join(p, "name"), "a namespace needs a name"))
 				continue
 			}
+			//lint:ignore S1016 the model type may gain fields the file type lacks
 			addNS(Namespace{Name: nf.Name, Labels: nf.Labels, Pos: nf.Pos})
 		}
 	}

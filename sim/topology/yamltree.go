@@ -535,12 +535,3 @@ func hasKey(n *ynode, key string) bool {
 	}
 	return false
 }
-
-// quoteList prints names as "a", "b" and "c".
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	return strings.Join(q, ", ")
-}
