@@ -23,7 +23,6 @@ type compiler struct {
 	errs    []*topology.FieldError
 	warned  map[string]bool
 	opts    options
-	inKube  bool // compiling a converted Kubernetes NetworkPolicy
 }
 
 func (c *compiler) errorf(pos topology.Pos, path, format string, args ...any) {
@@ -450,7 +449,7 @@ func (c *compiler) matchSet(es *entitySel) *matchSet {
 // is used; notSelector itself is never scoped.
 func (c *compiler) side(er *topology.EntityRule, ns string, pos topology.Pos, path string) (side, bool) {
 	s := side{nets: er.Nets, notNets: er.NotNets, ports: er.Ports, notPorts: er.NotPorts}
-	s.netsExternal = c.inKube && c.opts.ipBlockExternalOnly && len(er.Nets) > 0
+	s.netsExternal = c.opts.netsExternalOnly
 	ok := true
 	es := &entitySel{}
 	if er.NamespaceSelector != "" {
@@ -507,13 +506,17 @@ func (c *compiler) side(er *topology.EntityRule, ns string, pos topology.Pos, pa
 	if s.notSel != nil {
 		s.bits.andNot(s.notSel.pods)
 	}
-	if s.netsExternal {
+	switch {
+	case s.netsExternal && len(s.nets) > 0:
 		s.bits.zero()
-	} else if len(s.nets) > 0 {
-		s.bits.and(c.netBits(s.nets))
-	}
-	if len(s.notNets) > 0 {
-		s.bits.andNot(c.netBits(s.notNets))
+	case s.netsExternal:
+	default:
+		if len(s.nets) > 0 {
+			s.bits.and(c.netBits(s.nets))
+		}
+		if len(s.notNets) > 0 {
+			s.bits.andNot(c.netBits(s.notNets))
+		}
 	}
 	return s, true
 }
@@ -536,13 +539,12 @@ func (c *compiler) netBits(nets []netip.Prefix) bitset {
 
 // match reports whether the endpoint satisfies the side, ports aside.
 func (s *side) match(ep Endpoint) bool {
-	if s.netsExternal && ep.Pod >= 0 {
-		return false
-	}
-	if len(s.nets) > 0 && !inAny(s.nets, ep.Addr) {
-		return false
-	}
-	if inAny(s.notNets, ep.Addr) {
+	switch {
+	case s.netsExternal && ep.Pod >= 0:
+		if len(s.nets) > 0 {
+			return false
+		}
+	case len(s.nets) > 0 && !inAny(s.nets, ep.Addr), inAny(s.notNets, ep.Addr):
 		return false
 	}
 	if s.sel != nil && !s.sel.has(ep) {

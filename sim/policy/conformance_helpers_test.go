@@ -43,13 +43,18 @@ func podAddrs(t *testing.T, sc *topology.Scenario) []netip.Addr {
 	return addrs
 }
 
-// owner is a pod's first ownerReference.
-type owner struct{ kind, name string }
+// owner is a pod's first ownerReference, and its status.podIP.
+type owner struct {
+	kind, name string
+	ip         netip.Addr
+	ordinal    int // NCA's pod number within its workload (see podOrdinal)
+}
 
-// owners reads the ownerReferences of every Pod in the files (documents,
-// List items), keyed by namespace/name: calisim's loader lists
-// ownerReferences as not modelled, while netpol-analyzer names a pod by its
-// owner, so the test groups pods the same way.
+// owners reads the ownerReferences and status.podIP of every Pod in the
+// files (documents, List items), keyed by namespace/name: calisim's loader
+// lists ownerReferences and status as not modelled, while the other tools
+// name a pod by its owner and match ipBlocks against its recorded address,
+// so the tests do the same.
 func owners(t *testing.T, files []string) map[string]owner {
 	t.Helper()
 	out := map[string]owner{}
@@ -76,16 +81,22 @@ func owners(t *testing.T, files []string) map[string]owner {
 		if ns == "" {
 			ns = "default"
 		}
-		refs, _ := md["ownerReferences"].([]any)
-		if len(refs) == 0 || name == "" {
+		if name == "" {
 			return
 		}
-		ref, _ := refs[0].(map[string]any)
 		o := owner{}
-		o.kind, _ = ref["kind"].(string)
-		o.name, _ = ref["name"].(string)
-		if o.kind == "" {
-			o.kind = "Pod"
+		if st, ok := m["status"].(map[string]any); ok {
+			if ip, ok := st["podIP"].(string); ok {
+				o.ip, _ = netip.ParseAddr(ip)
+			}
+		}
+		if refs, _ := md["ownerReferences"].([]any); len(refs) > 0 {
+			ref, _ := refs[0].(map[string]any)
+			o.kind, _ = ref["kind"].(string)
+			o.name, _ = ref["name"].(string)
+			if o.kind == "" {
+				o.kind = "Pod"
+			}
 		}
 		out[ns+"/"+name] = o
 	}
@@ -114,10 +125,22 @@ func owners(t *testing.T, files []string) map[string]owner {
 func applyOwners(sc *topology.Scenario, own map[string]owner) {
 	for i := range sc.Pods {
 		p := &sc.Pods[i]
-		if o, ok := own[p.Namespace+"/"+p.Name]; ok {
+		if o, ok := own[p.Namespace+"/"+p.Name]; ok && o.name != "" {
 			p.Workload, p.Kind = o.name, topology.WorkloadKind(o.kind)
 		}
 	}
+}
+
+// recordedAddrs replaces the allocated addresses by the pods' recorded
+// status.podIP where the input has one.
+func recordedAddrs(sc *topology.Scenario, addrs []netip.Addr, own map[string]owner) []netip.Addr {
+	out := slices.Clone(addrs)
+	for i := range sc.Pods {
+		if o, ok := own[sc.Pods[i].Namespace+"/"+sc.Pods[i].Name]; ok && o.ip.IsValid() {
+			out[i] = o.ip
+		}
+	}
+	return out
 }
 
 // folders lists dir and every folder below it: netpol-analyzer reads a case's

@@ -18,9 +18,10 @@ import (
 // netpol-analyzer's semantics for exactly those points, and that every point
 // named is needed. Every other difference is a bug.
 const (
-	// ipBlock: Calico turns ipBlock into nets, which match pod addresses
-	// too; netpol-analyzer matches external addresses only.
-	diffIPBlock = "ipBlock"
+	// nets: Calico matches nets (and a Kubernetes ipBlock, which becomes
+	// nets) against every address, pods' included; netpol-analyzer and NCA
+	// match them against external addresses only (NCA's pods have none).
+	diffNets = "nets"
 	// hostNetwork: a hostNetwork pod has no Calico workload endpoint, so
 	// no policy applies to it and no selector selects it; netpol-analyzer
 	// treats it as any other pod.
@@ -29,18 +30,23 @@ const (
 	// ports denies ICMP; netpol-analyzer models TCP, UDP and SCTP only and
 	// says "All Connections" when all their ports are open.
 	diffICMP = "icmp"
+	// order: Calico breaks ties between policies of equal order by name;
+	// NCA keeps them in the order they were given.
+	diffOrder = "order"
 )
 
 func diffOptions(diffs []string) options {
 	var o options
 	for _, d := range diffs {
 		switch d {
-		case diffIPBlock:
-			o.ipBlockExternalOnly = true
+		case diffNets:
+			o.netsExternalOnly = true
 		case diffHostNetwork:
 			o.hostNetworkPolicy = true
 		case diffICMP:
 			o.portProtocolsOnly = true
+		case diffOrder:
+			o.tieByInput = true
 		}
 	}
 	return o
@@ -49,8 +55,8 @@ func diffOptions(diffs []string) options {
 // netpolAnalyzerDiffers lists, per case, where Calico and netpol-analyzer
 // part (see the diff constants for each reason).
 var netpolAnalyzerDiffers = map[string][]string{
-	"ipblockstest":                      {diffHostNetwork, diffIPBlock},
-	"ipblockstest_3":                    {diffHostNetwork, diffIPBlock},
+	"ipblockstest":                      {diffHostNetwork},
+	"ipblockstest_3":                    {diffHostNetwork},
 	"semanticDiff-same-topologies-old1": {diffHostNetwork},
 	"with_end_port_example":             {diffICMP},
 }
@@ -79,8 +85,9 @@ func TestConformanceNetpolAnalyzer(t *testing.T) {
 				t.Skipf("the loader refuses the case (not policy's to fix): %s", firstLine(err))
 			}
 			loaded++
-			applyOwners(sc, owners(t, manifestFiles(input)))
-			addrs := podAddrs(t, sc)
+			own := owners(t, manifestFiles(input))
+			applyOwners(sc, own)
+			addrs := recordedAddrs(sc, podAddrs(t, sc), own)
 			diffs := netpolAnalyzerDiffers[name]
 			calico := connlistLines(t, sc, addrs, options{})
 			missing, extra := lineDiff(want, calico)

@@ -117,7 +117,8 @@ type side struct {
 	sel, notSel     *matchSet // nil: no constraint
 	ports, notPorts []topology.PortRange
 	bits            bitset // pods the side matches, ports aside
-	// netsExternal: nets match only non-pod addresses (options.ipBlockExternalOnly).
+	// netsExternal: nets and notNets concern only non-pod addresses
+	// (options.netsExternalOnly).
 	netsExternal bool
 }
 
@@ -181,15 +182,19 @@ func New(sc *topology.Scenario, podAddrs []netip.Addr) (*Engine, error) {
 // options change the semantics for comparisons with other tools; calisim
 // itself always uses the zero value (Calico's semantics).
 type options struct {
-	// ipBlockExternalOnly makes a Kubernetes ipBlock match only addresses
-	// that are not pods, as netpol-analyzer does (Calico matches pods too).
-	ipBlockExternalOnly bool
+	// netsExternalOnly makes nets (and so a Kubernetes ipBlock) match only
+	// addresses that are not pods, as netpol-analyzer and NCA do (Calico
+	// matches pods too); notNets then exclude no pod.
+	netsExternalOnly bool
 	// hostNetworkPolicy subjects hostNetwork pods to policy like other pods,
 	// as netpol-analyzer does (Calico makes no workload endpoint for them).
 	hostNetworkPolicy bool
 	// portProtocolsOnly makes Connlist consider TCP, UDP and SCTP only (so
 	// "All Connections" means all their ports), as netpol-analyzer does.
 	portProtocolsOnly bool
+	// tieByInput orders policies of equal order as they were given (NCA),
+	// not by name (Calico).
+	tieByInput bool
 }
 
 func newEngine(sc *topology.Scenario, podAddrs []netip.Addr, opts options) (*Engine, error) {
@@ -228,7 +233,7 @@ func newEngine(sc *topology.Scenario, podAddrs []netip.Addr, opts options) (*Eng
 	}
 	for i := range e.tiers {
 		slices.SortStableFunc(e.tiers[i].policies, func(a, b *policy) int {
-			if c := compareOrder(a.order, b.order); c != 0 {
+			if c := compareOrder(a.order, b.order); c != 0 || opts.tieByInput {
 				return c
 			}
 			return cmp.Compare(a.sortKey, b.sortKey)

@@ -71,9 +71,7 @@ func (c *compiler) kubePolicy(k *topology.KubeNetworkPolicy) {
 		sortKey:   k.Namespace + "/" + tp.Name,
 		pos:       k.Pos,
 	}
-	c.inKube = true
 	c.finish(p, tp, &idx)
-	c.inKube = false
 }
 
 const orchestratorK8s = "projectcalico.org/orchestrator == 'k8s'"
