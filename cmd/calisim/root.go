@@ -16,7 +16,13 @@ calisim follows the modelled version and prints "proto bird".`
 // commands lists the constructors of every subcommand, in help order.
 var commands = []func() *cobra.Command{
 	newValidateCommand,
+	newRunCommand,
+	newTraceCommand,
+	newRoutesCommand,
+	newBGPCommand,
+	newTestCommand,
 	newSelectCommand,
+	newVerifyCommand,
 }
 
 func newRoot() *cobra.Command {

@@ -158,3 +158,67 @@ func (e *errWriter) Write(p []byte) (int, error) {
 }
 
 func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
+
+// Timeline writes BGP events, one a line.
+func Timeline(w io.Writer, events []sim.Event) {
+	for _, e := range events {
+		fmt.Fprintf(w, "  %10.3fs  %-22s %s\n", float64(e.AtMillis)/1000, e.What, e.Detail)
+	}
+}
+
+// NodeStatus writes a node's peers as `calicoctl node status` does.
+func NodeStatus(w io.Writer, s sim.NodeStatus) {
+	fmt.Fprintln(w, "Calico process is running.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "IPv4 BGP status")
+	if len(s.Peers) == 0 {
+		fmt.Fprintln(w, "No IPv4 peers found.")
+	} else {
+		head := []string{"PEER ADDRESS", "PEER TYPE", "STATE", "SINCE", "INFO"}
+		rows := make([][]string, len(s.Peers))
+		for i, p := range s.Peers {
+			rows[i] = []string{p.PeerAddress, p.PeerType, p.State, p.Since, p.Info}
+		}
+		boxTable(w, head, rows)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "IPv6 BGP status")
+	fmt.Fprintln(w, "No IPv6 peers found.")
+}
+
+// boxTable draws the +---+ tables calicoctl prints.
+func boxTable(w io.Writer, head []string, rows [][]string) {
+	width := make([]int, len(head))
+	for i, h := range head {
+		width[i] = len(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], len(c))
+		}
+	}
+	sep := "+"
+	for _, n := range width {
+		sep += strings.Repeat("-", n+2) + "+"
+	}
+	line := func(cells []string, center bool) {
+		s := "|"
+		for i, c := range cells {
+			pad := width[i] - len(c)
+			if center {
+				l := pad / 2
+				s += " " + strings.Repeat(" ", l) + c + strings.Repeat(" ", pad-l) + " |"
+			} else {
+				s += " " + c + strings.Repeat(" ", pad) + " |"
+			}
+		}
+		fmt.Fprintln(w, s)
+	}
+	fmt.Fprintln(w, sep)
+	line(head, true)
+	fmt.Fprintln(w, sep)
+	for _, r := range rows {
+		line(r, false)
+	}
+	fmt.Fprintln(w, sep)
+}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/calisim/calisim/sim"
+	"github.com/spf13/cobra"
+)
+
+// simFlags are the flags of every command that simulates.
+type simFlags struct {
+	engine string
+	seed   uint64
+	at     string
+}
+
+func (f *simFlags) register(c *cobra.Command, withAt bool) {
+	c.Flags().StringVar(&f.engine, "engine", "model", "BGP engine: model (discrete-event, virtual time) or gobgp (real GoBGP speakers on loopback, up to 200)")
+	c.Flags().Uint64Var(&f.seed, "seed", 1, "seed of the model engine's random choices (same seed, same output)")
+	if withAt {
+		c.Flags().StringVar(&f.at, "at", "", "show the state at this virtual time (e.g. 12s) of a failure scenario")
+	}
+}
+
+func (f *simFlags) options() (sim.Options, error) {
+	o := sim.Options{Engine: f.engine, Seed: f.seed}
+	if f.at != "" {
+		d, err := time.ParseDuration(f.at)
+		if err != nil || d <= 0 {
+			return o, usageError{fmt.Errorf("--at %q: want a positive duration such as 12s", f.at)}
+		}
+		o.At = d
+	}
+	return o, nil
+}

@@ -1,0 +1,12 @@
+package sim
+
+import (
+	"github.com/calisim/calisim/sim/bgp"
+)
+
+// engines is the registry of BGP engines, built in one place.
+func engines() engineRegistry {
+	return engineRegistry{
+		"model": bgp.NewModel,
+	}
+}
