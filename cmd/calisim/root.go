@@ -22,6 +22,7 @@ var commands = []func() *cobra.Command{
 	newBGPCommand,
 	newTestCommand,
 	newSelectCommand,
+	newSchemaCommand,
 	newVerifyCommand,
 }
 
