@@ -21,6 +21,7 @@ var commands = []func() *cobra.Command{
 	newRoutesCommand,
 	newBGPCommand,
 	newTestCommand,
+	newPolicyCommand,
 	newSelectCommand,
 	newSchemaCommand,
 	newVerifyCommand,
