@@ -7,5 +7,6 @@
 // demand, so that 10,000 nodes never hold 100 million route lines at once.
 // The model is Calico v3.28–v3.30 with the BIRD backend: BIRD programs
 // blackhole, native and IPIP block routes (proto bird), Felix programs VXLAN
-// block routes and the /32 routes of local pods.
+// block routes (through vxlan.calico, or natively within the subnet for
+// CrossSubnet) and the /32 routes of local pods.
 package dataplane

@@ -121,8 +121,13 @@ func (d *Dataplane) podRoute(p int) Route {
 //
 //   - a local block is blackholed;
 //   - VXLAN, Always or CrossSubnet with the owner outside node i's prefix:
-//     via the owner's VTEP on vxlan.calico, from IPAM alone (no BGP);
-//   - otherwise the route comes from BGP: no best route, no line. When the
+//     via the owner's VTEP on vxlan.calico; VXLAN CrossSubnet with the owner
+//     inside it: native via the owner's address on eth0. Felix programs
+//     both from IPAM alone, with no BGP: Calico's BIRD template rejects
+//     VXLAN pools from kernel programming ("these are handled by Felix"),
+//     and calico_backend vxlan runs no BIRD at all;
+//   - IPIP and native pools take the route from BGP: no best route, no
+//     line (the packet meets the default route, or nothing). When the
 //     BGP next hop is a node and the pool is IPIP (Always, or CrossSubnet
 //     with that node outside node i's prefix) it goes via tunl0 onlink; any
 //     other next hop (a router, an eBGP ToR) is native via eth0, resolved
@@ -137,7 +142,14 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 	pool := &d.sc.Resources.IPPools[b.Pool]
 	src := &d.sc.Nodes[i]
 	enc, mode := pool.Encap(), pool.EncapMode()
-	if enc == topology.EncapVXLAN && (mode == topology.EncapAlways || !sameSubnet(src, d.sc.Nodes[b.Node].Addr)) {
+	if enc == topology.EncapVXLAN {
+		owner := d.sc.Nodes[b.Node].Addr
+		if mode == topology.EncapCrossSubnet && sameSubnet(src, owner) {
+			// Felix's "no-encap" route for a VXLAN CrossSubnet block in the
+			// same subnet: from the block affinity, no BGP (Calico's BIRD
+			// never programs VXLAN pools into the kernel).
+			return Route{Dst: b.CIDR, Via: owner, Dev: DevEth0}, true
+		}
 		na := &d.alloc.Nodes[b.Node]
 		if na.TunnelDev != DevVXLAN || !na.Tunnel.IsValid() {
 			return Route{}, false // the owner has no VTEP: Felix has nothing to route to

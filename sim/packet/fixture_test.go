@@ -26,11 +26,10 @@ type fixture struct {
 	noRouter  bool           // no router at all: no gateway, no way out
 
 	// BGP outcome.
-	noMesh      bool            // nodes learn no routes from each other
-	downPair    [][2]string     // node pairs whose session is down
-	routerLearn bool            // the router learned every block (ToR peering)
-	nodesViaTor bool            // nodes learned remote blocks from the router
-	hasSessions map[string]bool // nodes with configured sessions, for down(); nil: all
+	noMesh      bool        // nodes learn no routes from each other
+	downPair    [][2]string // node pairs whose session is down
+	routerLearn bool        // the router learned every block (ToR peering)
+	nodesViaTor bool        // nodes learned remote blocks from the router
 }
 
 func subnet(name, cidr string) topology.Subnet {

@@ -350,18 +350,13 @@ func (w *walker) noteMissedBlock(i int, dst netip.Addr, r dataplane.Route) {
 }
 
 // needsBGP reports whether node's route to a block of owner in pool comes
-// from BGP (everything but VXLAN routes, which Felix makes from IPAM).
+// from BGP: everything but VXLAN pools, whose routes Felix makes from IPAM.
 // Routers (node < 0) always need BGP or a static route.
 func (w *walker) needsBGP(node, owner, pool int) bool {
 	if node < 0 || pool < 0 || pool >= len(w.n.sc.Resources.IPPools) {
 		return true
 	}
-	p := &w.n.sc.Resources.IPPools[pool]
-	if p.Encap() != topology.EncapVXLAN {
-		return true
-	}
-	src := &w.n.sc.Nodes[node]
-	return p.EncapMode() == topology.EncapCrossSubnet && src.Prefix.IsValid() && src.Prefix.Masked().Contains(w.n.sc.Nodes[owner].Addr)
+	return w.n.sc.Resources.IPPools[pool].Encap() != topology.EncapVXLAN
 }
 
 func (w *walker) here() string {
