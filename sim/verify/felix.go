@@ -9,10 +9,10 @@ import (
 	"github.com/calisim/calisim/sim/topology"
 )
 
-// felixProto is the route protocol Felix gives the routes it programs
-// itself that are neither through a tunnel device nor BIRD's: the
-// blackholes of local VXLAN blocks and same-subnet VXLAN CrossSubnet routes
-// (Felix's default when DeviceRouteProtocol is left at boot).
+// felixProto is the route protocol Felix gives the same-subnet and blackhole
+// routes it programs (its default route protocol when DeviceRouteProtocol is
+// left at boot; routes through vxlan.calico are told apart by their device
+// and keep boot).
 const felixProto = "80"
 
 // planFelix programs what Felix programs for VXLAN (from the IPAM block
@@ -21,7 +21,7 @@ const felixProto = "80"
 // and an FDB entry per remote VTEP, and a route per remote block:
 //
 //	BLOCK via VTEP dev vxlan.calico onlink      (Always, or another subnet)
-//	BLOCK via NODE dev eth0 proto 80            (CrossSubnet, same subnet)
+//	BLOCK via NODE dev eth0 proto 80 onlink     (CrossSubnet, same subnet)
 //	blackhole BLOCK proto 80                    (a local block)
 //
 // IPIP needs tunl0 and Calico's patched BIRD (krt_tunnel), so its routes
@@ -101,7 +101,7 @@ func (l *Lab) planFelix(in *Input, opt LabOptions) {
 			case b.Node == i:
 				l.ip(ns, "route", "add", "blackhole", b.CIDR.String(), "proto", felixProto)
 			case pool.VXLANMode == topology.EncapCrossSubnet && sameSubnet(&sc.Nodes[i], sc.Nodes[b.Node].Addr):
-				l.ip(ns, "route", "add", b.CIDR.String(), "via", sc.Nodes[b.Node].Addr.String(), "dev", Eth0, "proto", felixProto)
+				l.ip(ns, "route", "add", b.CIDR.String(), "via", sc.Nodes[b.Node].Addr.String(), "dev", Eth0, "proto", felixProto, "onlink")
 			case isVTEP[i] && isVTEP[b.Node]:
 				l.ip(ns, "route", "add", b.CIDR.String(), "via", in.Alloc.Nodes[b.Node].Tunnel.String(), "dev", VXLANDev, "onlink")
 			}
