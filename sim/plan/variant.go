@@ -41,10 +41,6 @@ func (e Encapsulation) modes() (ipip, vxlan topology.EncapMode) {
 
 func (e Encapsulation) vxlan() bool { return e == EncapVXLAN || e == EncapVXLANCrossSubnet }
 
-func (e Encapsulation) crossSubnet() bool {
-	return e == EncapIPIPCrossSubnet || e == EncapVXLANCrossSubnet
-}
-
 // Layout is a BGP layout.
 type Layout string
 
