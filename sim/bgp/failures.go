@@ -43,7 +43,6 @@ import (
 type failureState struct {
 	list      []topology.Failure // sorted by time, stable
 	targets   []failTarget
-	adminDown []bool // per session
 	blockSess []bool // per session: blockBGP on the session
 	nodeBlock []bool // per speaker: blockBGP on the node/router itself
 	subDown   []bool
@@ -66,7 +65,6 @@ func (f *failureState) isDownName(n string) bool { return f.downNames[n] }
 func (m *model) initFailures() error {
 	sc := m.p.sc
 	f := &m.fail
-	f.adminDown = make([]bool, len(m.p.Sessions))
 	f.blockSess = make([]bool, len(m.p.Sessions))
 	f.nodeBlock = make([]bool, len(m.p.Speakers))
 	f.graph = m.p.g
@@ -238,13 +236,13 @@ func (m *model) applyFailure(i int) {
 		s := int32(t.index)
 		switch fl.Action {
 		case topology.FailDown:
-			if !f.adminDown[s] {
-				f.adminDown[s] = true
+			if !m.rt[s].admin {
+				m.rt[s].admin = true
 				if m.st[s].State == StateEstablished {
 					m.closeSession(s, StateIdle, "administratively down")
 				} else {
-					m.gen[s]++
-					m.tcpUp[s] = -1
+					m.rt[s].gen++
+					m.rt[s].tcpUp = -1
 					m.setDown(s)
 				}
 			}
@@ -253,11 +251,11 @@ func (m *model) applyFailure(i int) {
 				f.blockSess[s] = false
 				underlay = true
 			}
-			if f.adminDown[s] {
-				f.adminDown[s] = false
+			if m.rt[s].admin {
+				m.rt[s].admin = false
 				if m.canEstablish(s) && m.st[s].State != StateEstablished {
-					m.gen[s]++
-					m.schedule(m.now+int64(connectDelay)+m.rng.Int64N(int64(startSkew)), evConnect, s, m.gen[s])
+					m.rt[s].gen++
+					m.schedule(m.now+int64(connectDelay)+m.rng.Int64N(int64(startSkew)), evConnect, s, m.rt[s].gen)
 				}
 			}
 		case topology.FailBlockBGP:
@@ -318,11 +316,11 @@ func (m *model) recomputeReach() {
 		var r reachResult
 		switch {
 		case f.blockSess[s]:
-			r = reachResult{false, "session " + m.p.SessionName(i)}
+			r = reachResult{by: "session " + m.p.SessionName(i)}
 		case f.nodeBlock[ses.A]:
-			r = reachResult{false, m.p.Speakers[ses.A].Ref()}
+			r = reachResult{by: m.p.Speakers[ses.A].Ref()}
 		case ses.B >= 0 && f.nodeBlock[ses.B]:
-			r = reachResult{false, m.p.Speakers[ses.B].Ref()}
+			r = reachResult{by: m.p.Speakers[ses.B].Ref()}
 		case ses.B >= 0 && f.spSubnet[ses.A] >= 0 && f.spSubnet[ses.B] >= 0:
 			key := [2]int{f.spSubnet[ses.A], f.spSubnet[ses.B]}
 			var ok bool
@@ -363,8 +361,8 @@ func (m *model) degraded() *topology.Scenario {
 
 // updateReach applies a new reachability to session s.
 func (m *model) updateReach(s int32, ok bool, by string) {
-	old := m.reach[s]
-	m.reach[s], m.blocked[s] = ok, by
+	old := m.rt[s].reach
+	m.rt[s].reach, m.blocked[s] = ok, by
 	st := &m.st[s]
 	if old == ok {
 		if !ok && st.State != StateEstablished {
@@ -375,21 +373,21 @@ func (m *model) updateReach(s int32, ok bool, by string) {
 	if !ok {
 		switch {
 		case st.State == StateEstablished:
-			m.gen[s]++
-			m.schedule(m.holdDeadline(s), evHoldExpire, s, m.gen[s])
+			m.rt[s].gen++
+			m.schedule(m.holdDeadline(s), evHoldExpire, s, m.rt[s].gen)
 		default:
-			m.gen[s]++
-			m.tcpUp[s] = -1
+			m.rt[s].gen++
+			m.rt[s].tcpUp = -1
 			m.setDown(s)
 		}
 		return
 	}
 	switch {
 	case st.State == StateEstablished:
-		m.gen[s]++ // traffic passes again before the hold timer ran out
+		m.rt[s].gen++ // traffic passes again before the hold timer ran out
 	case m.canEstablish(s):
-		m.gen[s]++
-		m.schedule(m.now+m.rng.Int64N(int64(connectRetry)), evConnect, s, m.gen[s])
+		m.rt[s].gen++
+		m.schedule(m.now+m.rng.Int64N(int64(connectRetry)), evConnect, s, m.rt[s].gen)
 	default:
 		m.setDown(s)
 	}
@@ -398,7 +396,7 @@ func (m *model) updateReach(s int32, ok bool, by string) {
 // holdDeadline is when the hold timers of Established session s run out
 // if nothing gets through from now on: 240 s after the last KEEPALIVE.
 func (m *model) holdDeadline(s int32) int64 {
-	est := m.estAt[s]
+	est := m.rt[s].estAt
 	ka := int64(keepaliveTime)
 	last := est + (m.now-est)/ka*ka
 	return last + int64(holdTime)
@@ -414,8 +412,8 @@ func (m *model) holdExpired(s int32) {
 	}
 	m.noteSession("hold-expired", s, "")
 	if m.canEstablish(s) {
-		m.gen[s]++
-		m.schedule(m.now+m.rng.Int64N(int64(connectRetry)), evConnect, s, m.gen[s])
+		m.rt[s].gen++
+		m.schedule(m.now+m.rng.Int64N(int64(connectRetry)), evConnect, s, m.rt[s].gen)
 	}
 }
 
@@ -428,30 +426,34 @@ func (m *model) speakerDown(x int32) {
 	sp.deferGen++
 	for _, s := range m.sessionsOf(x) {
 		ses := &m.p.Sessions[s]
-		g := m.sessGroup[s]
+		g := m.rt[s].g
 		bit, gi := uint8(2), g[1] // x is A: A holds B's routes on bit 1
 		if int(x) == ses.B {
 			bit, gi = 1, g[0]
 		}
-		if ses.B >= 0 && m.sub[s]&bit != 0 {
-			m.sub[s] &^= bit
+		if ses.B >= 0 && m.rt[s].sub&bit != 0 {
+			m.rt[s].sub &^= bit
 			m.groups[gi].members--
 		}
 		switch {
 		case m.st[s].State == StateEstablished:
-			m.gen[s]++
-			m.schedule(m.holdDeadline(s), evHoldExpire, s, m.gen[s])
+			m.rt[s].gen++
+			m.schedule(m.holdDeadline(s), evHoldExpire, s, m.rt[s].gen)
 		default:
-			m.gen[s]++
-			m.tcpUp[s] = -1
+			m.rt[s].gen++
+			m.rt[s].tcpUp = -1
 			m.setDown(s)
 		}
 	}
 	// Its RIB goes with it.
-	if sp.caring {
+	if sp.caring || sp.solo {
 		m.dropRIB(sp.rib)
 		m.notePeak(x)
-		sp.rib = m.newRIB(x, m.p.Speakers[x].AS, m.p.Speakers[x].ClusterID)
+		owner := x
+		if !sp.caring {
+			owner = -1
+		}
+		sp.rib = m.newRIB(owner, m.p.Speakers[x].AS, m.p.Speakers[x].ClusterID)
 		sp.rib.refs = 1
 	} else {
 		m.leave(x)
@@ -494,19 +496,19 @@ func (m *model) speakerUp(x int32) {
 				at = m.now + int64(connectDelay) + m.rng.Int64N(int64(startSkew))
 			} else {
 				ka := int64(keepaliveTime)
-				at = m.estAt[s] + ((m.now-m.estAt[s])/ka+1)*ka
+				at = m.rt[s].estAt + ((m.now-m.rt[s].estAt)/ka+1)*ka
 			}
 			if at < m.holdDeadline(s) {
-				m.gen[s]++
-				m.schedule(at, evRestartDetect, s, m.gen[s])
+				m.rt[s].gen++
+				m.schedule(at, evRestartDetect, s, m.rt[s].gen)
 			}
 		case m.canEstablish(s):
-			m.gen[s]++
+			m.rt[s].gen++
 			at := m.now + m.rng.Int64N(int64(connectRetry))
 			if active {
 				at = m.now + int64(connectDelay) + m.rng.Int64N(int64(startSkew))
 			}
-			m.schedule(at, evConnect, s, m.gen[s])
+			m.schedule(at, evConnect, s, m.rt[s].gen)
 		default:
 			m.setDown(s)
 		}
@@ -524,7 +526,7 @@ func (m *model) restartDetected(s int32) {
 	if m.canEstablish(s) {
 		m.connect(s, m.now, false)
 	}
-	m.schedule(m.now+int64(restartTime), evGRExpire, s, m.gen[s])
+	m.schedule(m.now+int64(restartTime), evGRExpire, s, m.rt[s].gen)
 }
 
 // grExpired: the restart time is over; stale routes of a session that did

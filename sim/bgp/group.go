@@ -62,6 +62,10 @@ type group struct {
 	objs      []*rib          // RIB objects subscribed to this group
 	objPos    map[int32]int32 // rib id -> index in objs
 	members   int32           // speakers subscribed (established sessions)
+	// static: the sender passes nothing on (it is not caring), so the
+	// table holds its own prefixes and never changes after the start; its
+	// subscribers need no notification and are not tracked.
+	static bool
 }
 
 func newGroup(sender int32, kind groupKind, keepNH bool, addr netip.Addr) group {
@@ -78,6 +82,9 @@ func newGroup(sender int32, kind groupKind, keepNH bool, addr netip.Addr) group 
 func (g *group) ebgp() bool { return g.kind == groupEBGP }
 
 func (g *group) addObj(o *rib) {
+	if g.static {
+		return
+	}
 	if _, ok := g.objPos[o.id]; ok {
 		return
 	}
@@ -86,6 +93,9 @@ func (g *group) addObj(o *rib) {
 }
 
 func (g *group) removeObj(o *rib) {
+	if g.static {
+		return
+	}
 	i, ok := g.objPos[o.id]
 	if !ok {
 		return
@@ -159,6 +169,7 @@ func (m *model) groupFor(i int, end int) int32 {
 	}
 	gi := int32(len(m.groups))
 	m.groups = append(m.groups, newGroup(int32(s), kind, keep, addr))
+	m.groups[gi].static = !m.sp[s].caring
 	m.sp[s].groups = append(m.sp[s].groups, gi)
 	return gi
 }
@@ -181,7 +192,7 @@ func (m *model) exportAdv(x int32, g *group, p int32) *adv {
 	if sp.rib == nil {
 		return nil
 	}
-	c, ok := sp.rib.best[p]
+	c, ok := sp.rib.best.get(p)
 	if !ok {
 		return nil
 	}

@@ -37,6 +37,7 @@ func (modelEngine) Run(ctx context.Context, p *Plan, opts Options) (*Result, err
 type speakerState struct {
 	up      bool
 	caring  bool    // passes learned routes on: owns a private rib
+	solo    bool    // no other speaker can share its rib: a rib of its own
 	locals  []int32 // originated prefixes, sorted
 	groups  []int32 // its update groups
 	rib     *rib
@@ -76,17 +77,13 @@ type model struct {
 	prefixGroups [][]int32 // per prefix: every group that ever carried it
 	prefixLens   []int     // distinct prefix lengths, longest first
 	ribMemo      map[uint64][]*rib
+	idle         []*rib // shared ribs nobody uses, oldest first
 	nextRIB      int32
 
 	st        []SessionState
-	gen       []uint32
-	estAt     []int64
-	tcpUp     []int64    // when the pending connection reaches OpenSent; -1: none
-	sub       []uint8    // bit 0: B holds A's routes; bit 1: A holds B's
-	sessGroup [][2]int32 // A's group toward B, B's group toward A
-	spSessOff []int32    // speaker -> its sessions in spSess (CSR)
+	rt        []sessRT
+	spSessOff []int32 // speaker -> its sessions in spSess (CSR)
 	spSess    []int32
-	reach     []bool
 	blocked   []string
 	fail      failureState
 
@@ -155,17 +152,12 @@ func (m *model) initSpeakers() {
 func (m *model) initSessions() {
 	n := len(m.p.Sessions)
 	m.st = make([]SessionState, n)
-	m.gen = make([]uint32, n)
-	m.estAt = make([]int64, n)
-	m.tcpUp = make([]int64, n)
-	m.sub = make([]uint8, n)
-	m.reach = make([]bool, n)
+	m.rt = make([]sessRT, n)
 	m.blocked = make([]string, n)
 	m.spSessOff = make([]int32, len(m.sp)+1)
 	for i := range m.p.Sessions {
 		s := &m.p.Sessions[i]
-		m.tcpUp[i] = -1
-		m.reach[i] = s.Reachable
+		m.rt[i] = sessRT{a: int32(s.A), b: int32(s.B), tcpUp: -1, reach: s.Reachable, refused: s.Refused != ""}
 		m.blocked[i] = s.Blocked
 		m.spSessOff[s.A+1]++
 		if s.B >= 0 {
@@ -210,13 +202,12 @@ func (m *model) addClient(reflector, client int) {
 func (m *model) sessionsOf(x int32) []int32 { return m.spSess[m.spSessOff[x]:m.spSessOff[x+1]] }
 
 func (m *model) initGroups() {
-	m.sessGroup = make([][2]int32, len(m.p.Sessions))
 	for i := range m.p.Sessions {
 		if m.p.Sessions[i].B < 0 {
-			m.sessGroup[i] = [2]int32{-1, -1}
+			m.rt[i].g = [2]int32{-1, -1}
 			continue
 		}
-		m.sessGroup[i] = [2]int32{m.groupFor(i, 0), m.groupFor(i, 1)}
+		m.rt[i].g = [2]int32{m.groupFor(i, 0), m.groupFor(i, 1)}
 	}
 	// Zobrist hashes for subscription sets, from a fixed stream: the same
 	// on every run, whatever the seed.
@@ -238,16 +229,46 @@ func (m *model) initGroups() {
 	}
 }
 
+// initRIBs gives every speaker its rib. Caring speakers own a private one.
+// The others share ribs, but only with speakers that can end up subscribed
+// to the same groups (its planned key: every group its sessions would
+// subscribe it to): a node of a full mesh has no such twin and keeps a rib
+// of its own, changed in place, while reflector clients share.
 func (m *model) initRIBs() {
+	type class struct {
+		key uint64
+		as  uint32
+		cl  string
+	}
+	planned := make([]uint64, len(m.sp))
+	for i := range m.rt {
+		r := &m.rt[i]
+		if r.b < 0 {
+			continue
+		}
+		planned[r.b] ^= m.ghash[r.g[0]]
+		planned[r.a] ^= m.ghash[r.g[1]]
+	}
+	twins := make(map[class]int)
+	for i := range m.sp {
+		if !m.sp[i].caring {
+			twins[class{planned[i], m.p.Speakers[i].AS, m.p.Speakers[i].ClusterID}]++
+		}
+	}
 	for i := range m.sp {
 		sp := &m.sp[i]
 		s := &m.p.Speakers[i]
-		if sp.caring {
+		switch {
+		case sp.caring:
 			sp.rib = m.newRIB(int32(i), s.AS, s.ClusterID)
 			sp.rib.refs = 1
-			continue
+		case twins[class{planned[i], s.AS, s.ClusterID}] == 1:
+			sp.solo = true
+			sp.rib = m.newRIB(-1, s.AS, s.ClusterID)
+			sp.rib.refs = 1
+		default:
+			m.joinEmpty(int32(i))
 		}
-		m.joinEmpty(int32(i))
 	}
 }
 
@@ -265,18 +286,33 @@ func (m *model) joinEmpty(y int32) {
 	m.join(y, o)
 }
 
-// scheduleStart queues every session's first connection attempt: 2 s after
-// start (Calico's connect delay) plus the speaker start skew.
+// scheduleStart queues every session's first connection attempt: each
+// speaker's BIRD starts at its own moment (up to startSkew after time 0)
+// and connects 2 s later (Calico's connect delay); a session is attempted
+// by its active end, or by the earlier of two active ends.
 func (m *model) scheduleStart() {
-	m.q.h = make([]event, 0, len(m.p.Sessions)+len(m.fail.list)+16)
+	skew := make([]int64, len(m.sp))
+	for i := range skew {
+		skew[i] = m.rng.Int64N(int64(startSkew))
+	}
+	m.q.s = make([]event, 0, len(m.p.Sessions)+len(m.fail.list))
 	for i := range m.p.Sessions {
 		s := int32(i)
 		if !m.canEstablish(s) {
 			m.st[i].State, m.st[i].Reason = m.downState(s)
 			continue
 		}
-		at := int64(connectDelay) + m.rng.Int64N(int64(startSkew))
-		m.connect(s, at, true)
+		ses := &m.p.Sessions[i]
+		var start int64
+		switch ses.Passive {
+		case ses.A:
+			start = skew[ses.B]
+		case ses.B:
+			start = skew[ses.A]
+		default:
+			start = min(skew[ses.A], skew[ses.B])
+		}
+		m.connect(s, int64(connectDelay)+start, true)
 	}
 	for i, f := range m.fail.list {
 		m.q.pushUnordered(event{at: int64(f.At), seq: m.nextSeq(), kind: evFailure, x: int32(i)})
@@ -296,15 +332,15 @@ func (m *model) rtt() int64 { return int64(rttBase) + m.rng.Int64N(int64(rttJitt
 // up one round trip later (OpenSent), the OPENs are through after another
 // (Established).
 func (m *model) connect(s int32, at int64, unordered bool) {
-	m.gen[s]++
+	m.rt[s].gen++
 	rtt := m.rtt()
-	m.tcpUp[s] = at + rtt
+	m.rt[s].tcpUp = at + rtt
 	st := &m.st[s]
 	if st.State != StateConnect {
 		st.State, st.Since = StateConnect, time.Duration(m.now)
 	}
 	st.Reason = ""
-	e := event{at: at + 2*rtt, seq: m.nextSeq(), kind: evEstablish, x: s, y: m.gen[s]}
+	e := event{at: at + 2*rtt, seq: m.nextSeq(), kind: evEstablish, x: s, y: m.rt[s].gen}
 	if unordered {
 		m.q.pushUnordered(e)
 	} else {
@@ -314,8 +350,22 @@ func (m *model) connect(s int32, at int64, unordered bool) {
 
 // canEstablish says whether session s can come up now.
 func (m *model) canEstablish(s int32) bool {
-	ses := &m.p.Sessions[s]
-	return ses.B >= 0 && ses.Refused == "" && m.sp[ses.A].up && m.sp[ses.B].up && m.reach[s] && !m.fail.adminDown[s]
+	r := &m.rt[s]
+	return r.b >= 0 && !r.refused && r.reach && !r.admin && m.sp[r.a].up && m.sp[r.b].up
+}
+
+// sessRT is the run-time state of a session the hot path needs, compact
+// (no pointers) so that millions of them stay cheap.
+type sessRT struct {
+	a, b    int32
+	g       [2]int32 // A's update group toward B, B's toward A
+	gen     uint32   // bumped to cancel the session's pending events
+	sub     uint8    // bit 0: B holds A's routes; bit 1: A holds B's
+	reach   bool     // TCP/179 passes now
+	admin   bool     // administratively down
+	refused bool     // no speaker at the address, or a bad peer AS
+	estAt   int64    // when it last became Established
+	tcpUp   int64    // when the pending connection reaches OpenSent; -1: none
 }
 
 // downState is the state and reason of a session that cannot come up.
@@ -326,13 +376,13 @@ func (m *model) downState(s int32) (State, string) {
 		return StateConnect, ses.Refused
 	case ses.Refused != "":
 		return StateIdle, ses.Refused
-	case m.fail.adminDown[s]:
+	case m.rt[s].admin:
 		return StateIdle, "administratively down"
 	case !m.sp[ses.A].up:
 		return StateIdle, m.p.Speakers[ses.A].Ref() + " is down"
 	case !m.sp[ses.B].up:
 		return StateIdle, m.p.Speakers[ses.B].Ref() + " is down"
-	case !m.reach[s]:
+	case !m.rt[s].reach:
 		return StateConnect, m.unreachableReason(s)
 	}
 	return m.st[s].State, m.st[s].Reason
@@ -380,7 +430,7 @@ func (m *model) run(ctx context.Context) error {
 func (m *model) handle(e event) {
 	switch e.kind {
 	case evEstablish:
-		if e.y == m.gen[e.x] && m.canEstablish(e.x) {
+		if e.y == m.rt[e.x].gen && m.canEstablish(e.x) {
 			m.establish(e.x)
 		}
 	case evFlush:
@@ -388,19 +438,19 @@ func (m *model) handle(e event) {
 	case evFailure:
 		m.applyFailure(int(e.x))
 	case evHoldExpire:
-		if e.y == m.gen[e.x] {
+		if e.y == m.rt[e.x].gen {
 			m.holdExpired(e.x)
 		}
 	case evConnect:
-		if e.y == m.gen[e.x] && m.canEstablish(e.x) {
+		if e.y == m.rt[e.x].gen && m.canEstablish(e.x) {
 			m.connect(e.x, m.now, false)
 		}
 	case evRestartDetect:
-		if e.y == m.gen[e.x] {
+		if e.y == m.rt[e.x].gen {
 			m.restartDetected(e.x)
 		}
 	case evGRExpire:
-		if e.y == m.gen[e.x] {
+		if e.y == m.rt[e.x].gen {
 			m.grExpired(e.x)
 		}
 	case evDeferEnd:
@@ -413,27 +463,28 @@ func (m *model) handle(e event) {
 // establish brings session s to Established: each end receives the other's
 // table (the initial UPDATEs).
 func (m *model) establish(s int32) {
-	ses := &m.p.Sessions[s]
+	r := &m.rt[s]
 	st := &m.st[s]
 	st.State, st.Since, st.Reason = StateEstablished, time.Duration(m.now), ""
-	m.estAt[s] = m.now
-	m.tcpUp[s] = -1
+	m.rt[s].estAt = m.now
+	m.rt[s].tcpUp = -1
 	m.activity()
 	m.noteSession("session-established", s, "")
-	g := m.sessGroup[s]
-	if m.sub[s]&1 == 0 {
-		m.sub[s] |= 1
-		m.dumpCount(g[0], int32(ses.B))
-		m.subscribe(int32(ses.B), g[0])
+	g := r.g
+	a, b := r.a, r.b
+	if r.sub&1 == 0 {
+		r.sub |= 1
+		m.dumpCount(g[0], b)
+		m.subscribe(b, g[0])
 	}
-	if m.sub[s]&2 == 0 {
-		m.sub[s] |= 2
-		m.dumpCount(g[1], int32(ses.A))
-		m.subscribe(int32(ses.A), g[1])
+	if m.rt[s].sub&2 == 0 {
+		m.rt[s].sub |= 2
+		m.dumpCount(g[1], a)
+		m.subscribe(a, g[1])
 	}
-	for _, x := range [2]int{ses.A, ses.B} {
+	for _, x := range [2]int32{a, b} {
 		if m.sp[x].deferring {
-			m.checkDeferral(int32(x))
+			m.checkDeferral(x)
 		}
 	}
 }
@@ -442,6 +493,10 @@ func (m *model) establish(s int32) {
 // those y itself sent to the sender.
 func (m *model) dumpCount(g int32, y int32) {
 	gr := &m.groups[g]
+	if gr.static { // only the sender's own prefixes
+		m.updates += int64(len(gr.table))
+		return
+	}
 	m.updates += int64(len(gr.table) - int(gr.fromCount[y]))
 }
 
@@ -449,20 +504,20 @@ func (m *model) dumpCount(g int32, y int32) {
 // other's routes (withdrawals propagate from there).
 func (m *model) closeSession(s int32, state State, reason string) {
 	ses := &m.p.Sessions[s]
-	m.gen[s]++
-	m.tcpUp[s] = -1
+	m.rt[s].gen++
+	m.rt[s].tcpUp = -1
 	wasUp := m.st[s].State == StateEstablished
 	m.st[s] = SessionState{State: state, Since: time.Duration(m.now), Reason: reason}
 	m.activity()
-	g := m.sessGroup[s]
-	if m.sub[s]&1 != 0 {
-		m.sub[s] &^= 1
+	g := m.rt[s].g
+	if m.rt[s].sub&1 != 0 {
+		m.rt[s].sub &^= 1
 		if m.sp[ses.B].up {
 			m.unsubscribe(int32(ses.B), g[0])
 		}
 	}
-	if m.sub[s]&2 != 0 {
-		m.sub[s] &^= 2
+	if m.rt[s].sub&2 != 0 {
+		m.rt[s].sub &^= 2
 		if m.sp[ses.A].up {
 			m.unsubscribe(int32(ses.A), g[1])
 		}

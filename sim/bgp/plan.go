@@ -223,14 +223,14 @@ type builder struct {
 	subnet    []int // per speaker: subnet index or -1
 	meshRank  []int // per node: rank among mesh members or -1
 	meshCount int
-	reach     map[[2]int]reachResult // node-node reachability by subnet pair
-	extra     []Session              // sessions beyond the mesh
-	extraKey  map[[2]netip.Addr]int  // address pair -> index into all sessions
+	reach     []reachResult         // node-node reachability by subnet pair (made on first use)
+	extra     []Session             // sessions beyond the mesh
+	extraKey  map[[2]netip.Addr]int // address pair -> index into all sessions
 }
 
 type reachResult struct {
-	ok bool
-	by string
+	ok, known bool
+	by        string
 }
 
 func newBuilder(p *Plan) *builder {
@@ -239,7 +239,6 @@ func newBuilder(p *Plan) *builder {
 		p:        p,
 		nodeAddr: make(map[netip.Addr]int, len(sc.Nodes)),
 		nodeName: make(map[string]int, len(sc.Nodes)),
-		reach:    make(map[[2]int]reachResult),
 		extraKey: make(map[[2]netip.Addr]int),
 	}
 	for i := range sc.Nodes {
@@ -338,14 +337,19 @@ func (b *builder) mesh() {
 	}
 	b.meshCount = len(members)
 	m := len(members)
-	p.Sessions = slices.Grow(p.Sessions, m*(m-1)/2)
+	// Filled in place: copying millions of sessions (with their strings)
+	// through append costs write barriers while the GC runs.
+	base := len(p.Sessions)
+	p.Sessions = slices.Grow(p.Sessions, m*(m-1)/2)[:base+m*(m-1)/2]
 	src := p.sc.Resources.BGP.Pos
+	k := base
 	for x := 0; x < m; x++ {
 		for y := x + 1; y < m; y++ {
-			s := b.nodeSession(members[x], members[y])
+			s := &p.Sessions[k]
+			b.fillNodeSession(s, members[x], members[y])
 			s.Kind = SessionMesh
 			s.Source = src
-			p.Sessions = append(p.Sessions, s)
+			k++
 		}
 	}
 }
@@ -368,18 +372,26 @@ func (b *builder) meshIndex(i, j int) (int, bool) {
 
 // nodeSession makes the session between calico nodes i and j.
 func (b *builder) nodeSession(i, j int) Session {
+	var s Session
+	b.fillNodeSession(&s, i, j)
+	return s
+}
+
+// fillNodeSession fills s (zero) as the session between calico nodes i
+// and j.
+func (b *builder) fillNodeSession(s *Session, i, j int) {
 	p := b.p
 	a, c := &p.Speakers[i], &p.Speakers[j]
-	s := Session{A: i, B: j, AAddr: a.Addr, BAddr: c.Addr, Client: -1, EBGP: a.AS != c.AS}
+	s.A, s.B, s.AAddr, s.BAddr, s.Client, s.EBGP = i, j, a.Addr, c.Addr, -1, a.AS != c.AS
 	// Calico makes peerings between calico nodes unidirectional; the
-	// higher address waits (the contract in DESIGN.md).
+	// higher address waits (the contract in DESIGN.md; Calico's confd
+	// compares the addresses as strings, see the report).
 	s.Passive = i
 	if a.Addr.Less(c.Addr) {
 		s.Passive = j
 	}
-	b.rr(&s)
+	b.rr(s)
 	s.Reachable, s.Blocked = b.reachable(i, j, a.Addr, c.Addr)
-	return s
 }
 
 // rr sets the route reflection relation of a session between same-AS
@@ -403,13 +415,16 @@ func (b *builder) rr(s *Session) {
 
 func (b *builder) reachable(sa, sb int, a, c netip.Addr) (bool, string) {
 	if sa < len(b.subnet) && sb >= 0 && sb < len(b.subnet) && b.subnet[sa] >= 0 && b.subnet[sb] >= 0 {
-		key := [2]int{b.subnet[sa], b.subnet[sb]}
-		if r, ok := b.reach[key]; ok {
-			return r.ok, r.by
+		n := len(b.p.sc.Underlay.Subnets)
+		if b.reach == nil {
+			b.reach = make([]reachResult, n*n)
 		}
-		ok, by := b.p.g.BGPReachable(a, c)
-		b.reach[key] = reachResult{ok, by}
-		return ok, by
+		r := &b.reach[b.subnet[sa]*n+b.subnet[sb]]
+		if !r.known {
+			r.ok, r.by = b.p.g.BGPReachable(a, c)
+			r.known = true
+		}
+		return r.ok, r.by
 	}
 	return b.p.g.BGPReachable(a, c)
 }

@@ -1,5 +1,10 @@
 package bgp
 
+import (
+	"cmp"
+	"slices"
+)
+
 // evKind is what an event does.
 type evKind uint8
 
@@ -32,31 +37,96 @@ func (a *event) before(b *event) bool {
 	return a.seq < b.seq
 }
 
-// queue is a binary min-heap of events, by value (no interface calls, no
-// per-event allocation).
+// queue holds the pending events: a sorted run of the events known at the
+// start (most of them: every session's first attempt), consumed in order,
+// and a binary min-heap, by value, for the events scheduled on the way.
+// Sorting the start run once is much cheaper than pushing millions of
+// events through the heap.
 type queue struct {
-	h []event
+	h  []event
+	s  []event // the start run, sorted
+	si int     // next in s
 }
 
-func (q *queue) Len() int { return len(q.h) }
+func (q *queue) Len() int { return len(q.h) + len(q.s) - q.si }
 
 func (q *queue) push(e event) {
 	q.h = append(q.h, e)
 	q.up(len(q.h) - 1)
 }
 
-// pushUnordered appends without ordering; call heapify before popping.
-func (q *queue) pushUnordered(e event) { q.h = append(q.h, e) }
+// pushUnordered adds an event to the start run; call heapify before popping.
+func (q *queue) pushUnordered(e event) { q.s = append(q.s, e) }
 
-func (q *queue) heapify() {
-	for i := len(q.h)/2 - 1; i >= 0; i-- {
-		q.down(i)
+// heapify sorts the start run.
+func (q *queue) heapify() { sortRun(q.s[q.si:]) }
+
+// sortRun sorts events by (at, seq). Events are added to the start run in
+// seq order, so a stable sort by at is enough: an LSD radix sort over
+// at-min, 16 bits a pass, as many passes as the span of times needs.
+func sortRun(s []event) {
+	if len(s) < 1024 {
+		slices.SortFunc(s, func(a, b event) int {
+			if a.at != b.at {
+				return cmp.Compare(a.at, b.at)
+			}
+			return cmp.Compare(a.seq, b.seq)
+		})
+		return
+	}
+	lo, hi := s[0].at, s[0].at
+	for i := range s {
+		lo, hi = min(lo, s[i].at), max(hi, s[i].at)
+	}
+	span := uint64(hi - lo)
+	src, dst := s, make([]event, len(s))
+	count := make([]int, 1<<16)
+	for shift := uint(0); shift < 64 && span>>shift != 0; shift += 16 {
+		clear(count)
+		for i := range src {
+			count[(uint64(src[i].at-lo)>>shift)&0xffff]++
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for i := range src {
+			d := (uint64(src[i].at-lo) >> shift) & 0xffff
+			dst[count[d]] = src[i]
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &s[0] {
+		copy(s, src)
 	}
 }
 
-func (q *queue) peek() *event { return &q.h[0] }
+// fromRun says whether the next event is the start run's.
+func (q *queue) fromRun() bool {
+	if q.si >= len(q.s) {
+		return false
+	}
+	return len(q.h) == 0 || q.s[q.si].before(&q.h[0])
+}
+
+func (q *queue) peek() *event {
+	if q.fromRun() {
+		return &q.s[q.si]
+	}
+	return &q.h[0]
+}
 
 func (q *queue) pop() event {
+	if q.fromRun() {
+		e := q.s[q.si]
+		q.si++
+		if q.si == len(q.s) {
+			q.s, q.si = nil, 0
+		}
+		return e
+	}
 	e := q.h[0]
 	last := len(q.h) - 1
 	q.h[0] = q.h[last]

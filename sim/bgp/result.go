@@ -33,8 +33,8 @@ func (m *model) result() *Result {
 	r := &Result{Sessions: m.st, Converged: m.q.Len() == 0, Updates: m.updates, m: m}
 	for i := range r.Sessions {
 		st := &r.Sessions[i]
-		if st.State == StateConnect && m.tcpUp[i] >= 0 && m.tcpUp[i] <= m.now {
-			st.State, st.Since = StateOpenSent, time.Duration(m.tcpUp[i])
+		if st.State == StateConnect && m.rt[i].tcpUp >= 0 && m.rt[i].tcpUp <= m.now {
+			st.State, st.Since = StateOpenSent, time.Duration(m.rt[i].tcpUp)
 		}
 	}
 	r.SettleTime = time.Duration(m.lastActivity)
@@ -90,7 +90,7 @@ func (r *Result) Routes(sp int) []Route {
 			out = append(out, m.localRoute(int32(sp), s.locals[j]))
 			j++
 		default:
-			out = append(out, m.learnedRoute(s.rib.best[learned[i]], learned[i]))
+			out = append(out, m.learnedRoute(s.rib.bestOf(learned[i]), learned[i]))
 			i++
 		}
 	}
@@ -164,7 +164,7 @@ func (m *model) routeOf(x int32, p int32) (Route, bool) {
 	if s.rib == nil {
 		return Route{}, false
 	}
-	c, ok := s.rib.best[p]
+	c, ok := s.rib.best.get(p)
 	if !ok {
 		return Route{}, false
 	}

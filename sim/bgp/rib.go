@@ -1,7 +1,6 @@
 package bgp
 
 import (
-	"maps"
 	"math/bits"
 	"net/netip"
 	"slices"
@@ -32,8 +31,12 @@ type rib struct {
 	subs    []uint64 // bitset over update groups
 	nsubs   int
 	hash    uint64 // XOR of the subscribed groups' hashes (shared ribs)
-	best    map[int32]cand
-	refs    int
+	// memoHash is the hash the rib is registered under in ribMemo.
+	memoHash uint64
+	memoed   bool
+	dropped  bool // forgotten: no longer in ribMemo nor in any group
+	best     candTable
+	refs     int
 
 	ver   int64
 	marks []peakMark // sizes, a stack decreasing from the bottom (see maxSince)
@@ -61,7 +64,7 @@ func (o *rib) setBit(g int32, on bool) {
 // largest size since v at the first entry with ver >= v.
 func (o *rib) mark() {
 	o.ver++
-	size := int32(len(o.best))
+	size := int32(o.best.len())
 	for len(o.marks) > 0 && o.marks[len(o.marks)-1].size <= size {
 		o.marks = o.marks[:len(o.marks)-1]
 	}
@@ -82,20 +85,20 @@ func (o *rib) maxSince(v int64) int {
 	if i < len(o.marks) {
 		return int(o.marks[i].size)
 	}
-	return len(o.best)
+	return o.best.len()
 }
 
 // prefixes returns the rib's prefixes, sorted (made once, after the run).
 func (o *rib) prefixes() []int32 {
 	o.once.Do(func() {
-		o.sorted = slices.Sorted(maps.Keys(o.best))
+		o.sorted = o.best.keys()
 	})
 	return o.sorted
 }
 
 func (m *model) newRIB(owner int32, as uint32, cluster string) *rib {
 	o := &rib{id: m.nextRIB, owner: owner, as: as, cluster: cluster, subs: make([]uint64, (len(m.groups)+63)/64),
-		best: make(map[int32]cand)}
+		best: newCandTable(len(m.prefixes))}
 	m.nextRIB++
 	if owner >= 0 {
 		o.ownerID = m.p.Speakers[owner].Addr
@@ -133,7 +136,7 @@ func (m *model) candidateOf(g int32, a *adv) candidate {
 
 // offer tells o that group g now advertises (or changed) prefix p.
 func (m *model) offer(o *rib, g int32, p int32) {
-	cur, ok := o.best[p]
+	cur, ok := o.best.get(p)
 	if ok && (cur.g == g || cur.g2 == g) {
 		m.recompute(o, p, g)
 		return
@@ -143,14 +146,14 @@ func (m *model) offer(o *rib, g int32, p int32) {
 		return
 	}
 	if !ok {
-		o.best[p] = cand{g: g, g2: -1, why: reasonOnly}
+		o.best.set(p, cand{g: g, g2: -1, why: reasonOnly})
 		m.ribChanged(o, p)
 		return
 	}
 	cn := m.candidateOf(g, a)
 	cb := m.candidateOf(cur.g, m.groups[cur.g].table[p])
 	if c, why := better(&cn, &cb); c < 0 {
-		o.best[p] = cand{g: g, g2: cur.g, why: why}
+		o.best.set(p, cand{g: g, g2: cur.g, why: why})
 		m.ribChanged(o, p)
 		return
 	}
@@ -161,12 +164,12 @@ func (m *model) offer(o *rib, g int32, p int32) {
 		}
 	}
 	_, why := better(&cb, &cn)
-	o.best[p] = cand{g: cur.g, g2: g, why: why}
+	o.best.set(p, cand{g: cur.g, g2: g, why: why})
 }
 
 // withdrawn tells o that group g no longer advertises prefix p.
 func (m *model) withdrawn(o *rib, g int32, p int32) {
-	if cur, ok := o.best[p]; ok && (cur.g == g || cur.g2 == g) {
+	if cur, ok := o.best.get(p); ok && (cur.g == g || cur.g2 == g) {
 		m.recompute(o, p, g)
 	}
 }
@@ -175,7 +178,7 @@ func (m *model) withdrawn(o *rib, g int32, p int32) {
 // group that ever carried p. changed is the group whose advertisement
 // changed: a best path from it counts as a change even if it stays best.
 func (m *model) recompute(o *rib, p int32, changed int32) {
-	old, had := o.best[p]
+	old, had := o.best.get(p)
 	var best, second candidate
 	nb := 0
 	for _, g := range m.prefixGroups[p] {
@@ -208,15 +211,15 @@ func (m *model) recompute(o *rib, p int32, changed int32) {
 	switch {
 	case nb == 0:
 		if had {
-			delete(o.best, p)
+			o.best.del(p)
 			m.ribChanged(o, p)
 		}
 		return
 	case nb == 1:
-		o.best[p] = cand{g: best.group, g2: -1, why: reasonOnly}
+		o.best.set(p, cand{g: best.group, g2: -1, why: reasonOnly})
 	default:
 		_, why := better(&best, &second)
-		o.best[p] = cand{g: best.group, g2: second.group, why: why}
+		o.best.set(p, cand{g: best.group, g2: second.group, why: why})
 	}
 	if !had || old.g != best.group || best.group == changed {
 		m.ribChanged(o, p)
@@ -262,7 +265,7 @@ func (m *model) removeSub(o *rib, g int32) {
 func (m *model) subscribe(y int32, g int32) {
 	m.groups[g].members++
 	sp := &m.sp[y]
-	if sp.rib.owner >= 0 {
+	if sp.rib.owner >= 0 || sp.solo {
 		m.addSub(sp.rib, g)
 		return
 	}
@@ -273,7 +276,7 @@ func (m *model) subscribe(y int32, g int32) {
 func (m *model) unsubscribe(y int32, g int32) {
 	m.groups[g].members--
 	sp := &m.sp[y]
-	if sp.rib.owner >= 0 {
+	if sp.rib.owner >= 0 || sp.solo {
 		m.removeSub(sp.rib, g)
 		return
 	}
@@ -281,8 +284,11 @@ func (m *model) unsubscribe(y int32, g int32) {
 }
 
 // rekey moves a sharing speaker to the rib for its new subscription set:
-// an existing one if some speaker already has that set, else its own rib
-// changed in place if nobody shares it, else a copy.
+// an existing one if some speaker has (or had) that set, else a copy of its
+// rib with the one group more or less. Ribs of a set are kept when their
+// last speaker leaves (up to maxIdle of them), because the next twin
+// usually comes the same way: 10,000 clients bringing up sessions to 4
+// reflectors visit at most 16 sets, and each set is built once.
 func (m *model) rekey(y int32, g int32, add bool) {
 	sp := &m.sp[y]
 	o := sp.rib
@@ -292,32 +298,22 @@ func (m *model) rekey(y int32, g int32, add bool) {
 		m.join(y, o2)
 		return
 	}
-	if o.refs == 1 {
-		m.unmemo(o)
-		if add {
-			m.addSub(o, g)
-		} else {
-			m.removeSub(o, g)
-		}
-		m.memo(o)
-		return
-	}
 	o2 := m.cloneRIB(o)
-	m.leave(y)
-	m.join(y, o2)
 	if add {
 		m.addSub(o2, g)
 	} else {
 		m.removeSub(o2, g)
 	}
 	m.memo(o2)
+	m.leave(y)
+	m.join(y, o2)
 }
 
 // findShared finds the shared rib of o's class whose subscriptions are o's
 // with group g toggled.
 func (m *model) findShared(h uint64, o *rib, g int32) *rib {
 	for _, c := range m.ribMemo[h] {
-		if c == o || c.as != o.as || c.cluster != o.cluster {
+		if c == o || c.dropped || c.hash != h || c.as != o.as || c.cluster != o.cluster {
 			continue
 		}
 		same := true
@@ -339,10 +335,17 @@ func (m *model) findShared(h uint64, o *rib, g int32) *rib {
 	return nil
 }
 
-func (m *model) memo(o *rib) { m.ribMemo[o.hash] = append(m.ribMemo[o.hash], o) }
+func (m *model) memo(o *rib) {
+	o.memoHash, o.memoed = o.hash, true
+	m.ribMemo[o.hash] = append(m.ribMemo[o.hash], o)
+}
 
 func (m *model) unmemo(o *rib) {
-	list := m.ribMemo[o.hash]
+	if !o.memoed {
+		return
+	}
+	o.memoed = false
+	list := m.ribMemo[o.memoHash]
 	for i, c := range list {
 		if c == o {
 			list = slices.Delete(list, i, i+1)
@@ -350,9 +353,9 @@ func (m *model) unmemo(o *rib) {
 		}
 	}
 	if len(list) == 0 {
-		delete(m.ribMemo, o.hash)
+		delete(m.ribMemo, o.memoHash)
 	} else {
-		m.ribMemo[o.hash] = list
+		m.ribMemo[o.memoHash] = list
 	}
 }
 
@@ -375,6 +378,22 @@ func (m *model) leave(y int32) {
 	if o.refs > 0 {
 		return
 	}
+	m.idle = append(m.idle, o)
+	for len(m.idle) > maxIdle {
+		old := m.idle[0]
+		m.idle = m.idle[1:]
+		if old.refs == 0 && !old.dropped {
+			m.dropShared(old)
+		}
+	}
+}
+
+// maxIdle is how many shared ribs nobody uses are kept for the next twin.
+const maxIdle = 64
+
+// dropShared forgets a shared rib nobody uses.
+func (m *model) dropShared(o *rib) {
+	o.dropped = true
 	m.unmemo(o)
 	for w, word := range o.subs {
 		for word != 0 {
@@ -388,7 +407,7 @@ func (m *model) leave(y int32) {
 // cloneRIB copies o (not its members) and subscribes the copy to o's groups.
 func (m *model) cloneRIB(o *rib) *rib {
 	c := &rib{id: m.nextRIB, owner: -1, as: o.as, cluster: o.cluster, subs: slices.Clone(o.subs),
-		nsubs: o.nsubs, hash: o.hash, best: maps.Clone(o.best)}
+		nsubs: o.nsubs, hash: o.hash, best: o.best.clone()}
 	m.nextRIB++
 	c.mark()
 	for w, word := range c.subs {
@@ -411,7 +430,7 @@ func (m *model) notePeak(y int32) {
 	// covers them, so they count once.
 	n := sp.rib.maxSince(sp.joinVer) + len(sp.locals)
 	for _, p := range sp.locals {
-		if _, dup := sp.rib.best[p]; dup {
+		if _, dup := sp.rib.best.get(p); dup {
 			n--
 		}
 	}
@@ -421,4 +440,9 @@ func (m *model) notePeak(y int32) {
 }
 
 // prefixesNow returns the rib's prefixes now, sorted (during a run).
-func (o *rib) prefixesNow() []int32 { return slices.Sorted(maps.Keys(o.best)) }
+func (o *rib) prefixesNow() []int32 { return o.best.keys() }
+
+func (o *rib) bestOf(p int32) cand {
+	c, _ := o.best.get(p)
+	return c
+}

@@ -25,8 +25,8 @@ const (
 // The model's own figures (not BIRD's): how long packets and processing take.
 const (
 	// startSkew: calico-node pods do not start BIRD at the same instant;
-	// each session's first attempt comes up to this much after the 2 s
-	// connect delay (uniform, from the seed).
+	// each speaker starts up to this much after time 0 (uniform, from the
+	// seed), and its first attempts follow 2 s (the connect delay) later.
 	startSkew = 50 * time.Millisecond
 	// rttBase + [0, rttJitter): a round trip between two speakers over the
 	// underlay. TCP takes one to connect (Connect -> OpenSent), the
