@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/calisim/calisim/sim"
 	"github.com/calisim/calisim/sim/topology"
 )
 
@@ -99,7 +100,7 @@ func TestIntegrationDiffers(t *testing.T) {
 	in.Flows[2].Delivered, in.Flows[2].DropReason = true, ""
 	tmp := t.TempDir()
 	id := NewRunID()
-	rep, err := Run(context.Background(), in, Options{RunID: id, TempDir: tmp, SessionTimeout: 4 * time.Second, SettleTimeout: time.Second, Progress: os.Stderr})
+	rep, err := Run(context.Background(), in, Options{RunID: id, TempDir: tmp, SessionTimeout: 4 * time.Second, SettleTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,5 +168,37 @@ func assertNothingLeft(t *testing.T, names Names, dir string) {
 			}
 			t.Errorf("process left behind: %s", bytes.ReplaceAll(b, []byte{0}, []byte{' '}))
 		}
+	}
+}
+
+// TestIntegrationScenarios verifies bundled scenarios against the twin
+// itself (sim.Build): every check must agree and nothing may be left.
+func TestIntegrationScenarios(t *testing.T) {
+	needLab(t)
+	for _, name := range []string{"verify-native", "verify-reflectors"} {
+		t.Run(name, func(t *testing.T) {
+			in0 := loadInput(t, name)
+			ctx := context.Background()
+			tw, err := sim.Build(ctx, in0.Scenario, sim.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := FromTwin(ctx, tw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmp := t.TempDir()
+			id := NewRunID()
+			rep, err := Run(ctx, in, Options{RunID: id, TempDir: tmp})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Differ != 0 || rep.Agree < 20 {
+				var b bytes.Buffer
+				_ = rep.WriteText(&b)
+				t.Errorf("want 0 differ:\n%s", b.String())
+			}
+			assertNothingLeft(t, Names{RunID: id}, filepath.Join(tmp, "calisim-verify-"+id))
+		})
 	}
 }
