@@ -168,6 +168,11 @@ func (c *compiler) profiles() {
 		tp := &topology.Policy{Name: pr.Name, Ingress: pr.Ingress, Egress: pr.Egress, Pos: pr.Pos}
 		p := &policy{decidedBy: "profile/" + pr.Name, display: "Profile " + pr.Name, pos: pr.Pos, profile: true, types: [2]bool{true, true}}
 		c.rules(p, tp, "", nil)
+		for d := range p.rules {
+			if len(p.rules[d]) == 0 && c.opts.emptyProfileAllows {
+				p.rules[d] = []rule{{act: actAllow, src: side{bits: c.e.allPods}, dst: side{bits: c.e.allPods}, text: "allow all (empty profile, NCA)"}}
+			}
+		}
 		compiled[pr.Name] = p
 		c.e.profileList = append(c.e.profileList, p)
 	}

@@ -33,6 +33,10 @@ const (
 	// order: Calico breaks ties between policies of equal order by name;
 	// NCA keeps them in the order they were given.
 	diffOrder = "order"
+	// emptyProfile: a Calico Profile without rules for a direction matches
+	// nothing there, and an endpoint whose profiles match nothing is dropped;
+	// NCA lets such a profile allow everything.
+	diffEmptyProfile = "emptyProfile"
 )
 
 func diffOptions(diffs []string) options {
@@ -47,6 +51,8 @@ func diffOptions(diffs []string) options {
 			o.portProtocolsOnly = true
 		case diffOrder:
 			o.tieByInput = true
+		case diffEmptyProfile:
+			o.emptyProfileAllows = true
 		}
 	}
 	return o

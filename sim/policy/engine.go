@@ -195,6 +195,10 @@ type options struct {
 	// tieByInput orders policies of equal order as they were given (NCA),
 	// not by name (Calico).
 	tieByInput bool
+	// emptyProfileAllows makes a Profile without rules for a direction
+	// allow that direction (NCA); in Calico it matches nothing, and an
+	// endpoint no profile rule matched is dropped.
+	emptyProfileAllows bool
 }
 
 func newEngine(sc *topology.Scenario, podAddrs []netip.Addr, opts options) (*Engine, error) {
