@@ -404,13 +404,16 @@ func (m *model) holdDeadline(s int32) int64 {
 
 // holdExpired: the live ends of session s give up on it.
 func (m *model) holdExpired(s int32) {
-	m.closeSession(s, StateConnect, "")
 	state, reason := m.downState(s)
-	m.st[s].State, m.st[s].Reason = state, "hold timer expired: "+reason
-	if reason == "" {
-		m.st[s].Reason = "hold timer expired"
+	if state == StateEstablished || reason == "" { // nothing stops it now: it reconnects
+		state, reason = StateConnect, ""
 	}
-	m.noteSession("hold-expired", s, "")
+	if reason == "" {
+		reason = "hold timer expired"
+	} else {
+		reason = "hold timer expired: " + reason
+	}
+	m.closeSession(s, state, reason)
 	if m.canEstablish(s) {
 		m.rt[s].gen++
 		m.schedule(m.now+m.rng.Int64N(int64(connectRetry)), evConnect, s, m.rt[s].gen)

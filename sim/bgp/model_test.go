@@ -309,8 +309,8 @@ func TestGracefulRestartKeepsRoutes(t *testing.T) {
 		t.Fatalf("converged %v, %d sessions", r.Converged, r.EstablishedSessions())
 	}
 	for _, e := range r.Timeline {
-		if e.What == "hold-expired" {
-			t.Errorf("a hold timer expired: %+v", e)
+		if e.What == "session-down" {
+			t.Errorf("a session went down: %+v", e)
 		}
 	}
 	seenGR := false
