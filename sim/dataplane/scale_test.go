@@ -169,3 +169,13 @@ func BenchmarkTable1k(b *testing.B) {
 		i += 7919
 	}
 }
+
+func BenchmarkRouteCount10k(b *testing.B) {
+	d, _ := scaleBuilt(b, 10000, 1)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		_ = d.RouteCount(i % 10000)
+		i += 7919
+	}
+}
