@@ -68,8 +68,8 @@ func (engine) Run(ctx context.Context, p *bgp.Plan, opts bgp.Options) (res *bgp.
 			res, err = nil, cerr
 		}
 	}()
-	quiet, timeout := timing(len(p.Speakers))
-	converged, last, err := n.settle(ctx, quiet, timeout)
+	tm := timingFor(len(p.Speakers))
+	converged, last, err := n.settle(ctx, tm)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (engine) Run(ctx context.Context, p *bgp.Plan, opts bgp.Options) (res *bgp.
 		lastFailure = time.Now()
 		timeline = append(timeline, bgp.Event{At: lastFailure.Sub(start), What: "failure",
 			Detail: fmt.Sprintf("%s %s/%s", f.f.Action, f.f.Target.Kind, f.f.Target.Name)})
-		ok, l, err := n.settle(ctx, quiet, timeout)
+		ok, l, err := n.settle(ctx, tm)
 		if err != nil {
 			return nil, err
 		}
@@ -109,12 +109,22 @@ func (engine) Run(ctx context.Context, p *bgp.Plan, opts bgp.Options) (res *bgp.
 	return bgp.NewResult(p, found)
 }
 
-// timing is the quiet interval and the bound on one settling, by size: a
-// 100-speaker mesh gets 1 s of quiet within 30 s.
-func timing(speakers int) (quiet, timeout time.Duration) {
-	quiet = 500*time.Millisecond + time.Duration(speakers)*5*time.Millisecond
-	timeout = 10*time.Second + time.Duration(speakers)*200*time.Millisecond
-	return quiet, timeout
+// timing bounds the waits of a run of a given size.
+type timing struct {
+	quiet time.Duration // no change for this long, every session up: settled
+	stall time.Duration // no change for this long, a session down: give up
+	limit time.Duration // one settling never takes longer
+}
+
+// timingFor scales the waits with the number of speakers: a 100-speaker
+// mesh settles after 1 s of quiet, gives up after 20 s without change.
+func timingFor(speakers int) timing {
+	s := time.Duration(speakers)
+	return timing{
+		quiet: 500*time.Millisecond + s*5*time.Millisecond,
+		stall: 10*time.Second + s*100*time.Millisecond,
+		limit: 60*time.Second + s*time.Second,
+	}
 }
 
 // supported refuses what the engine cannot configure in GoBGP faithfully.

@@ -17,11 +17,11 @@ import (
 // the one the model reaches (the model's timers decide how long the way
 // there takes, which the gobgp engine does not measure). Supported:
 //
-//   - node/NAME or router/NAME down: the speaker's server stops (its peers
-//     get a Cease and drop its routes at once, where BIRD would wait for the
-//     hold timer; the end state is the same), and its peers stop trying;
-//   - node/NAME or router/NAME up: a new server starts with the speaker's
-//     blocks and sessions;
+//   - node/NAME or router/NAME down: every session of the speaker is removed
+//     at both ends (its peers get a Cease and drop its routes at once, where
+//     BIRD would wait for the hold timer; the end state is the same);
+//   - node/NAME or router/NAME up: its sessions are added again and it
+//     learns every route anew;
 //   - session/A~B down and up: the session is removed at both ends, or added
 //     again.
 //
@@ -172,10 +172,12 @@ func (n *network) apply(ctx context.Context, f failure) error {
 	}
 }
 
-// speakerDown stops speaker sp and removes its sessions from its peers.
+// speakerDown takes speaker sp off the network: every session it has is
+// removed at both ends (a Cease: its peers drop its routes at once), and it
+// reports no routes while down. Its server keeps running, idle, so that no
+// server is started while routes flow (see newSpeaker).
 func (n *network) speakerDown(ctx context.Context, sp int) error {
-	if n.down[sp] || n.sp[sp] == nil {
-		n.down[sp] = true
+	if n.down[sp] {
 		return nil
 	}
 	var wanted []int
@@ -184,7 +186,6 @@ func (n *network) speakerDown(ctx context.Context, sp int) error {
 			wanted = append(wanted, i)
 		}
 	}
-	n.stopSpeaker(sp)
 	n.down[sp] = true
 	for _, i := range wanted {
 		if err := n.deleteSession(ctx, i); err != nil {
@@ -194,23 +195,14 @@ func (n *network) speakerDown(ctx context.Context, sp int) error {
 	return nil
 }
 
-// speakerUp starts a fresh server for speaker sp and adds its sessions at
-// both ends.
+// speakerUp brings speaker sp back: its sessions are added again at both
+// ends, and it learns every route anew (the sessions were removed, so it
+// holds only its own blocks, as a restarted BIRD does).
 func (n *network) speakerUp(ctx context.Context, sp int) error {
 	if !n.down[sp] {
 		return nil
 	}
 	n.down[sp] = false
-	if !n.addrs.hasSpk[sp] {
-		return nil
-	}
-	if old := n.sp[sp]; old != nil {
-		n.retired = append(n.retired, old)
-	}
-	n.track.forget(sp)
-	if err := n.startSpeaker(ctx, sp); err != nil {
-		return err
-	}
 	for i := range n.p.Sessions {
 		if s := &n.p.Sessions[i]; (s.A == sp || s.B == sp) && n.wanted(i) {
 			if err := n.addSession(ctx, i); err != nil {

@@ -24,12 +24,9 @@ type network struct {
 	// why[i] says why session i is not configured in GoBGP ("" when it
 	// is): the plan's reason, or a limit of the engine.
 	why       []string
-	down      []bool // per speaker: down by a failure
-	adminDown []bool // per session: down by a failure
-	// retired are servers stopped by a failure and replaced when their
-	// speaker came up again; their loops end with the network's.
-	retired []*speaker
-	origin  map[netip.Prefix]int // prefix -> originating speaker, made on first use
+	down      []bool               // per speaker: down by a failure
+	adminDown []bool               // per session: down by a failure
+	origin    map[netip.Prefix]int // prefix -> originating speaker, made on first use
 }
 
 // bgpPort is the port speakers listen on when the process may bind it.
@@ -115,41 +112,95 @@ func (n *network) wanted(i int) bool {
 	return n.why[i] == "" && !n.adminDown[i] && !n.down[s.A] && !n.down[s.B]
 }
 
-// startAll starts every server, then adds the sessions.
+// startAll starts every server, then adds the sessions: the passive ends
+// first, so that no connection reaches a server that does not know its
+// peer yet (GoBGP would refuse it, and the active end retry a second or
+// two later). Work on different servers runs in parallel: each call is a
+// round trip through the server's loop, and there are thousands.
 func (n *network) startAll(ctx context.Context) error {
 	for sp := range n.p.Speakers {
-		if !n.addrs.hasSpk[sp] {
-			continue
-		}
-		if err := n.startSpeaker(ctx, sp); err != nil {
-			return err
+		if n.addrs.hasSpk[sp] {
+			if err := n.newSpeaker(ctx, sp); err != nil {
+				return err
+			}
 		}
 	}
+	err := n.perSpeaker(func(sp int) error { return n.prepare(ctx, sp) })
+	if err != nil {
+		return err
+	}
+	ends := make([][2][]int, len(n.p.Speakers)) // per speaker: sessions it waits on, sessions it opens
 	for i := range n.p.Sessions {
 		if !n.wanted(i) {
 			continue
 		}
-		if err := n.addSession(ctx, i); err != nil {
+		s := &n.p.Sessions[i]
+		for _, sp := range [2]int{s.A, s.B} {
+			k := 1
+			if s.Passive == sp {
+				k = 0
+			}
+			ends[sp][k] = append(ends[sp][k], i)
+		}
+	}
+	for k := range 2 {
+		err := n.perSpeaker(func(sp int) error {
+			for _, i := range ends[sp][k] {
+				if err := n.addPeer(ctx, sp, i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// addSession configures session i at both ends.
-func (n *network) addSession(ctx context.Context, i int) error {
-	s := &n.p.Sessions[i]
-	for _, sp := range [2]int{s.A, s.B} {
-		if n.down[sp] {
+// perSpeaker runs f for every running server, in parallel, and joins the
+// errors in speaker order.
+func (n *network) perSpeaker(f func(sp int) error) error {
+	errs := make([]error, len(n.sp))
+	var wg sync.WaitGroup
+	for sp, k := range n.sp {
+		if k == nil {
 			continue
 		}
-		peer, err := n.peerConf(sp, i)
-		if err != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[sp] = f(sp)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// addSession configures session i at both ends, the passive end first.
+func (n *network) addSession(ctx context.Context, i int) error {
+	s := &n.p.Sessions[i]
+	first, second := s.A, s.B
+	if s.Passive == s.B {
+		first, second = s.B, s.A
+	}
+	for _, sp := range [2]int{first, second} {
+		if err := n.addPeer(ctx, sp, i); err != nil {
 			return err
 		}
-		if err := n.sp[sp].srv.AddPeer(ctx, &api.AddPeerRequest{Peer: peer}); err != nil {
-			return fmt.Errorf("gobgp engine: session %s at %s: %w", n.p.SessionName(i), n.p.Speakers[sp].Ref(), err)
-		}
+	}
+	return nil
+}
+
+// addPeer configures speaker sp's end of session i.
+func (n *network) addPeer(ctx context.Context, sp, i int) error {
+	peer, err := n.peerConf(sp, i)
+	if err != nil {
+		return err
+	}
+	if err := n.sp[sp].srv.AddPeer(ctx, &api.AddPeerRequest{Peer: peer}); err != nil {
+		return fmt.Errorf("gobgp engine: session %s at %s: %w", n.p.SessionName(i), n.p.Speakers[sp].Ref(), err)
 	}
 	return nil
 }
@@ -158,7 +209,7 @@ func (n *network) addSession(ctx context.Context, i int) error {
 func (n *network) deleteSession(ctx context.Context, i int) error {
 	s := &n.p.Sessions[i]
 	for _, sp := range [2]int{s.A, s.B} {
-		if n.down[sp] || n.sp[sp] == nil {
+		if n.sp[sp] == nil {
 			continue
 		}
 		other, addr := s.B, s.BAddr
@@ -210,9 +261,6 @@ func (n *network) close() error {
 		return err // ending the loops now could crash the process; leave them
 	}
 	var errs []error
-	for _, k := range n.retired {
-		errs = append(errs, k.loop.end(5*time.Second))
-	}
 	for _, k := range n.sp {
 		if k != nil {
 			errs = append(errs, k.loop.end(5*time.Second))

@@ -20,14 +20,14 @@ type speaker struct {
 
 var ipv4Unicast = &api.Family{Afi: api.Family_AFI_IP, Safi: api.Family_SAFI_UNICAST}
 
-// startSpeaker starts speaker sp's server: listening on its loopback
-// addresses, watching its peers and best paths, originating its blocks. Its
-// peers are added by the caller.
-func (n *network) startSpeaker(ctx context.Context, sp int) error {
+// newSpeaker starts speaker sp's server, listening on its loopback
+// addresses. Servers are started one after the other, before any route
+// exists: every StartBgp writes GoBGP's package-level route selection
+// options, which best path selection reads.
+func (n *network) newSpeaker(ctx context.Context, sp int) error {
 	s := &n.p.Speakers[sp]
 	srv := server.NewBgpServer(server.LoggerOption(quietLogger{}))
-	k := &speaker{srv: srv, loop: startServe(srv)}
-	n.sp[sp] = k
+	n.sp[sp] = &speaker{srv: srv, loop: startServe(srv)}
 	err := srv.StartBgp(ctx, &api.StartBgpRequest{Global: &api.Global{
 		Asn:             s.AS,
 		RouterId:        s.Addr.String(),
@@ -40,9 +40,17 @@ func (n *network) startSpeaker(ctx context.Context, sp int) error {
 	if err != nil {
 		return fmt.Errorf("gobgp engine: start %s: %w", s.Ref(), err)
 	}
+	return nil
+}
+
+// prepare makes speaker sp's server report its peers and best paths to the
+// tracker and originate the speaker's blocks.
+func (n *network) prepare(ctx context.Context, sp int) error {
+	s := &n.p.Speakers[sp]
+	k := n.sp[sp]
 	wctx, cancel := context.WithCancel(context.Background())
 	k.watchCancel = cancel
-	err = srv.WatchEvent(wctx, &api.WatchEventRequest{
+	err := k.srv.WatchEvent(wctx, &api.WatchEventRequest{
 		Peer: &api.WatchEventRequest_Peer{},
 		Table: &api.WatchEventRequest_Table{Filters: []*api.WatchEventRequest_Table_Filter{
 			{Type: api.WatchEventRequest_Table_Filter_BEST},
@@ -52,7 +60,7 @@ func (n *network) startSpeaker(ctx context.Context, sp int) error {
 		return fmt.Errorf("gobgp engine: watch %s: %w", s.Ref(), err)
 	}
 	for _, pf := range n.p.Origins[sp] {
-		if err := originate(ctx, srv, pf, s.Addr); err != nil {
+		if err := originate(ctx, k.srv, pf, s.Addr); err != nil {
 			return fmt.Errorf("gobgp engine: %s originates %s: %w", s.Ref(), pf, err)
 		}
 	}

@@ -60,15 +60,6 @@ func (t *tracker) event(sp int, r *api.WatchEventResponse) {
 	}
 }
 
-// forget drops what speaker sp's watcher reported (it restarts).
-func (t *tracker) forget(sp int) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.state[sp] = map[netip.Addr]api.PeerState_SessionState{}
-	t.at[sp] = map[netip.Addr]time.Time{}
-	t.last = time.Now()
-}
-
 // touch records a change made by the engine itself (a failure).
 func (t *tracker) touch() {
 	t.mu.Lock()
@@ -83,11 +74,13 @@ func (t *tracker) established(sp int, nb netip.Addr) bool {
 }
 
 // settle waits until every session in want is Established at both ends and
-// nothing has changed for quiet, or until timeout. It reports whether BGP
-// went quiet, and the time of the last change.
-func (n *network) settle(ctx context.Context, quiet, timeout time.Duration) (bool, time.Time, error) {
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(quiet / 10)
+// nothing has changed for quiet. It gives up when nothing has changed for
+// stall while some session is still down, or after limit in all: a machine
+// under load slows everything down but keeps it moving. It reports whether
+// BGP went quiet, and the time of the last change.
+func (n *network) settle(ctx context.Context, tm timing) (bool, time.Time, error) {
+	deadline := time.Now().Add(tm.limit)
+	tick := time.NewTicker(tm.quiet / 10)
 	defer tick.Stop()
 	for {
 		select {
@@ -95,8 +88,8 @@ func (n *network) settle(ctx context.Context, quiet, timeout time.Duration) (boo
 			return false, time.Time{}, ctx.Err()
 		case <-tick.C:
 		}
-		for i := range n.sp {
-			if k := n.sp[i]; k != nil && !k.stopped {
+		for _, k := range n.sp {
+			if k != nil {
 				if err := k.loop.crashed(); err != nil {
 					return false, time.Time{}, err
 				}
@@ -120,10 +113,10 @@ func (n *network) settle(ctx context.Context, quiet, timeout time.Duration) (boo
 		last := t.last
 		t.mu.Unlock()
 		now := time.Now()
-		if up && now.Sub(last) >= quiet {
+		switch {
+		case up && now.Sub(last) >= tm.quiet:
 			return true, last, nil
-		}
-		if now.After(deadline) {
+		case !up && now.Sub(last) >= tm.stall, now.After(deadline):
 			return false, last, nil
 		}
 	}
