@@ -48,3 +48,27 @@ func BenchmarkVerdict(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkDecidedMatrix2000 is Matrix2000 recording what decided each pair.
+func BenchmarkDecidedMatrix2000(b *testing.B) {
+	w := genWorld(1, 2000, 40, 500)
+	e := w.engine(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.DecidedMatrix(context.Background(), tcpPort(80)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMatrixOnly2000 is the matrix step alone, the engine compiled once.
+func BenchmarkMatrixOnly2000(b *testing.B) {
+	w := genWorld(1, 2000, 40, 500)
+	e := w.engine(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Matrix(context.Background(), tcpPort(80)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -26,7 +26,8 @@ type Engine struct {
 	allPods bitset
 	// profileList holds every compiled profile, in creation order.
 	profileList []*policy
-	nrules      int // rules in tiers and profiles, numbered by rule.id
+	nrules      int       // rules in tiers and profiles, numbered by rule.id
+	ruleRefs    []ruleRef // by rule.id
 	opts        options
 }
 
@@ -243,10 +244,14 @@ func newEngine(sc *topology.Scenario, podAddrs []netip.Addr, opts options) (*Eng
 			return cmp.Compare(a.sortKey, b.sortKey)
 		})
 	}
-	e.eachRule(func(r *rule) {
-		r.id = e.nrules
-		e.nrules++
-	})
+	for ti := range e.tiers {
+		for _, p := range e.tiers[ti].policies {
+			e.number(p, e.tiers[ti].name)
+		}
+	}
+	for _, p := range e.profileList {
+		e.number(p, "")
+	}
 	if len(c.errs) > 0 {
 		slices.SortStableFunc(c.errs, func(a, b *topology.FieldError) int {
 			if c := cmp.Compare(a.File, b.File); c != 0 {
@@ -264,6 +269,25 @@ func newEngine(sc *topology.Scenario, podAddrs []netip.Addr, opts options) (*Eng
 		return nil, errors.Join(errs...)
 	}
 	return e, nil
+}
+
+// ruleRef finds a rule's policy and tier from its id.
+type ruleRef struct {
+	pol  *policy
+	r    *rule
+	tier string
+}
+
+// number gives the policy's rules their ids, in eachRule's order.
+func (e *Engine) number(p *policy, tier string) {
+	for d := range p.rules {
+		for i := range p.rules[d] {
+			r := &p.rules[d][i]
+			r.id = e.nrules
+			e.nrules++
+			e.ruleRefs = append(e.ruleRefs, ruleRef{pol: p, r: r, tier: tier})
+		}
+	}
 }
 
 // compareOrder sorts by order, lower first, an absent order last.

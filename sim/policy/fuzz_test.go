@@ -24,13 +24,16 @@ func FuzzMatrixAgreesWithVerdict(f *testing.F) {
 		}
 		ports := []topology.Port{tcpPort(80), tcpPort(uint16(seed)), udpPort(53), {Proto: topology.ProtoICMP}}
 		for _, port := range ports {
-			m, err := e.Matrix(context.Background(), port)
+			m, err := e.DecidedMatrix(context.Background(), port)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for s := 0; s < m.Len(); s++ {
 				for d := 0; d < m.Len(); d++ {
 					v := e.Verdict(e.Pod(s), e.Pod(d), port)
+					if got := m.Verdict(s, d); got != v {
+						t.Fatalf("%v %s -> %s: DecidedMatrix.Verdict %+v, Verdict %+v", port, m.Names[s], m.Names[d], got, v)
+					}
 					if m.Allowed(s, d) != v.Allowed || m.EgressAllowed(s, d) != v.Egress.Allowed || m.IngressAllowed(s, d) != v.Ingress.Allowed {
 						t.Fatalf("%v %s -> %s: matrix %t/%t/%t, verdict %+v", port, m.Names[s], m.Names[d],
 							m.Allowed(s, d), m.EgressAllowed(s, d), m.IngressAllowed(s, d), v)

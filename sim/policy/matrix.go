@@ -23,6 +23,62 @@ type Matrix struct {
 	// egress[s] holds the destinations s's egress policy allows; ingress[s]
 	// the destinations whose ingress policy lets s in; allowed[s] both.
 	egress, ingress, allowed []bitset
+	eng                      *Engine
+	// dec holds decision codes (DecidedMatrix only): egress by s*n+d,
+	// ingress by d*n+s.
+	dec [2][]uint32
+}
+
+// Verdict is the full verdict of the pair, as Engine.Verdict gives it: from
+// the recorded decisions of a DecidedMatrix, else judged again.
+func (m *Matrix) Verdict(src, dst int) Verdict {
+	if m.dec[Egress] == nil {
+		return m.eng.Verdict(m.eng.Pod(src), m.eng.Pod(dst), m.Port)
+	}
+	eg := m.eng.decision(m.dec[Egress][src*m.n+dst], m.egress[src].has(dst))
+	in := m.eng.decision(m.dec[Ingress][dst*m.n+src], m.ingress[src].has(dst))
+	return combine(eg, in)
+}
+
+// Decision codes recorded by DecidedMatrix.
+const (
+	codeNotWorkload uint32 = iota
+	codeLoopback
+	codeProfileDeny
+	codeImplicit // + tier index; rule codes follow the tiers
+)
+
+func (e *Engine) ruleCode(r *rule) uint32 { return codeImplicit + uint32(len(e.tiers)) + uint32(r.id) }
+
+// decision turns a recorded code back into a Decision.
+func (e *Engine) decision(code uint32, allowed bool) Decision {
+	switch {
+	case code == codeNotWorkload:
+		return Decision{Allowed: true, Rule: -1, Reason: ReasonNotWorkload}
+	case code == codeLoopback:
+		return Decision{Allowed: true, Rule: -1, Reason: ReasonLoopback}
+	case code == codeProfileDeny:
+		return Decision{DecidedBy: DecidedImplicitDeny, Rule: -1, Reason: ReasonProfileDeny}
+	case code < codeImplicit+uint32(len(e.tiers)):
+		return Decision{DecidedBy: DecidedImplicitDeny, Tier: e.tiers[code-codeImplicit].name, Rule: -1, Reason: ReasonImplicitDeny}
+	}
+	ref := e.ruleRefs[code-codeImplicit-uint32(len(e.tiers))]
+	if ref.pol.profile {
+		return Decision{Allowed: allowed, DecidedBy: ref.pol.decidedBy, Rule: ref.r.index, Reason: ReasonProfile, Pos: ref.r.pos}
+	}
+	return Decision{Allowed: allowed, DecidedBy: ref.pol.decidedBy, Tier: ref.tier, Rule: ref.r.index, Reason: ReasonRule, Pos: ref.r.pos}
+}
+
+// mark records code for every peer in pending ∧ mask.
+func mark(dec []uint32, pending, mask bitset, code uint32) {
+	for w := range pending {
+		word := pending[w] & mask[w]
+		for word != 0 {
+			b := word & -word
+			dec[w<<6|trailing(b)] = code
+			word &^= b
+		}
+	}
 }
 
 // Len is the number of pods.
@@ -189,9 +245,23 @@ func (e *Engine) eachRule(f func(*rule)) {
 // over the precomputed policy and rule sets, rows spread over the CPUs; the
 // result does not depend on their number.
 func (e *Engine) Matrix(ctx context.Context, port topology.Port) (*Matrix, error) {
+	return e.matrix(ctx, port, false)
+}
+
+// DecidedMatrix is Matrix that also records, for every pair and direction,
+// what decided (8 bytes per ordered pair), so that Matrix.Verdict answers
+// with DecidedBy without judging the pair again.
+func (e *Engine) DecidedMatrix(ctx context.Context, port topology.Port) (*Matrix, error) {
+	return e.matrix(ctx, port, true)
+}
+
+func (e *Engine) matrix(ctx context.Context, port topology.Port, decided bool) (*Matrix, error) {
 	n := len(e.pods)
 	words := (n + 63) / 64
-	m := &Matrix{Port: port, n: n, words: words, Names: make([]string, n)}
+	m := &Matrix{Port: port, n: n, words: words, Names: make([]string, n), eng: e}
+	if decided {
+		m.dec[Egress], m.dec[Ingress] = make([]uint32, n*n), make([]uint32, n*n)
+	}
 	for i := range e.sc.Pods {
 		m.Names[i] = e.sc.Pods[i].Namespace + "/" + e.sc.Pods[i].Name
 	}
@@ -205,10 +275,17 @@ func (e *Engine) Matrix(ctx context.Context, port topology.Port) (*Matrix, error
 	prep := e.prepare(port)
 	// Phase 1: egress rows and ingress rows (by destination).
 	if err := parallel(ctx, n, func(sc *scratch, i int) {
-		e.row(Egress, i, prep, sc, m.egress[i])
-		e.row(Ingress, i, prep, sc, m.ingress[i])
+		var decE, decI []uint32
+		if decided {
+			decE, decI = m.dec[Egress][i*n:(i+1)*n], m.dec[Ingress][i*n:(i+1)*n]
+		}
+		e.row(Egress, i, prep, sc, m.egress[i], decE)
+		e.row(Ingress, i, prep, sc, m.ingress[i], decI)
 		m.egress[i].set(i) // loopback
 		m.ingress[i].set(i)
+		if decided {
+			decE[i], decI[i] = codeLoopback, codeLoopback
+		}
 	}, words); err != nil {
 		return nil, err
 	}
@@ -289,7 +366,11 @@ func parallel(ctx context.Context, n int, f func(*scratch, int), words int) erro
 
 // row computes, for the subject pod i judged in direction d, the set of
 // peers allowed (destinations for egress, sources for ingress) into out.
-func (e *Engine) row(d Direction, i int, prep []prepRule, sc *scratch, out bitset) {
+//
+// With dec non-nil (one code per peer) it also records what decided each
+// peer: a rule, an implicit deny at the end of a tier, or the end of the
+// profiles; zero (not a workload) when the subject is not judged.
+func (e *Engine) row(d Direction, i int, prep []prepRule, sc *scratch, out bitset, dec []uint32) {
 	if !e.pods[i].workload {
 		copy(out, e.allPods)
 		return
@@ -332,6 +413,9 @@ func (e *Engine) row(d Direction, i int, prep []prepRule, sc *scratch, out bitse
 				case actPass:
 					next.orAnd(pending, mask)
 				}
+				if dec != nil && r.act != actPass {
+					mark(dec, pending, mask, e.ruleCode(r))
+				}
 				pending.andNot(mask)
 				if pending.empty() {
 					break policies
@@ -339,6 +423,9 @@ func (e *Engine) row(d Direction, i int, prep []prepRule, sc *scratch, out bitse
 			}
 		}
 		if applied {
+			if dec != nil {
+				mark(dec, pending, e.allPods, codeImplicit+uint32(ti))
+			}
 			pending, next = next, pending
 		}
 	}
@@ -352,8 +439,14 @@ func (e *Engine) row(d Direction, i int, prep []prepRule, sc *scratch, out bitse
 			if r.act == actAllow {
 				out.orAnd(pending, peer(pr))
 			}
+			if dec != nil {
+				mark(dec, pending, peer(pr), e.ruleCode(r))
+			}
 			pending.andNot(peer(pr))
 		}
+	}
+	if dec != nil {
+		mark(dec, pending, e.allPods, codeProfileDeny)
 	}
 	// the scratch slices may have been swapped; hand both back.
 	sc.pending, sc.next = pending, next

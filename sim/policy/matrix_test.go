@@ -26,10 +26,19 @@ func checkMatrixAgrees(t *testing.T, e *Engine, w *world, ps []topology.Port) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		dm, err := e.DecidedMatrix(context.Background(), port)
+		if err != nil {
+			t.Fatal(err)
+		}
 		bad := 0
 		for s := 0; s < m.Len(); s++ {
 			for d := 0; d < m.Len(); d++ {
 				v := e.Verdict(e.Pod(s), e.Pod(d), port)
+				if got := dm.Verdict(s, d); got != v {
+					if bad++; bad <= 5 {
+						t.Errorf("%v %s -> %s: DecidedMatrix.Verdict %+v, Verdict %+v", port, m.Names[s], m.Names[d], got, v)
+					}
+				}
 				if m.Allowed(s, d) != v.Allowed || m.EgressAllowed(s, d) != v.Egress.Allowed || m.IngressAllowed(s, d) != v.Ingress.Allowed {
 					if bad++; bad <= 5 {
 						t.Errorf("%v %s -> %s: matrix %t/%t/%t, verdict %t/%t/%t (%+v)", port, m.Names[s], m.Names[d],
