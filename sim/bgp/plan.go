@@ -78,28 +78,29 @@ type Session struct {
 	// AAddr and BAddr are the addresses the ends use (for a router, the
 	// interface address the BGPPeer named).
 	AAddr, BAddr netip.Addr
-	Kind         SessionKind
 	// Client is the rr client when exactly one end reflects for the other,
 	// else -1. RRClient[0] says A treats B as its rr client, RRClient[1] that
 	// B treats A as its client: both are set between reflectors of different
 	// cluster IDs.
-	Client   int
-	RRClient [2]bool
+	Client int
 	// Passive is the end that waits for the other to connect (BIRD's passive
 	// on, set by Calico between calico nodes); -1: both ends connect.
 	Passive int
-	EBGP    bool
-	// Reachable says TCP/179 passes between the addresses over the underlay;
-	// Blocked names what stops it ("subnet/az-b", "router/vpc", "no path").
-	Reachable bool
-	Blocked   string
+	// Blocked names what stops TCP/179 between the addresses over the
+	// underlay ("subnet/az-b", "router/vpc", "no path"); Reachable says
+	// nothing does.
+	Blocked string
 	// Refused says why the session can never establish even when reachable:
 	// "no BGP speaker at 10.0.9.9", or a bad peer AS.
 	Refused string
+	// Source is the BGPPeer or BGPConfiguration that made the session.
+	Source    topology.Pos
+	Kind      SessionKind
+	RRClient  [2]bool
+	EBGP      bool
+	Reachable bool
 	// KeepNextHop is BGPPeer keepOriginalNextHop on A's side and on B's.
 	KeepNextHop [2]bool
-	// Source is the BGPPeer or BGPConfiguration that made the session.
-	Source topology.Pos
 }
 
 // CanEstablish reports whether nothing in the plan stops the session:
