@@ -121,6 +121,20 @@ func linkMTU(sc *topology.Scenario, s int) int {
 	return 1500
 }
 
+// maxLinkMTU is the largest MTU of any subnet or router interface.
+func maxLinkMTU(sc *topology.Scenario) int {
+	m := linkMTU(sc, -1)
+	for s := range sc.Underlay.Subnets {
+		m = max(m, linkMTU(sc, s))
+	}
+	for _, r := range sc.Underlay.Routers {
+		for _, in := range r.Interfaces {
+			m = max(m, in.MTU)
+		}
+	}
+	return m
+}
+
 // PlanLab computes the lab for in. dir is the run's temporary folder.
 func PlanLab(in *Input, names Names, dir string, opt LabOptions) (*Lab, error) {
 	if err := in.validate(); err != nil {
@@ -219,7 +233,10 @@ func PlanLab(in *Input, names Names, dir string, opt LabOptions) (*Lab, error) {
 			if out < 0 { // the default router itself: wire the external here
 				xns := names.External(e)
 				xp := ExternalPort(e)
-				ipn(ns, "link", "add", xp, "type", "veth", "peer", "name", Eth0, "netns", xns)
+				// The world outside never limits the path: the link takes the
+				// largest MTU of the underlay.
+				m := strconv.Itoa(maxLinkMTU(sc))
+				ipn(ns, "link", "add", xp, "mtu", m, "type", "veth", "peer", "name", Eth0, "mtu", m, "netns", xns)
 				ipn(ns, "addr", "add", externalGW.String()+"/32", "peer", ext.Addr.String(), "dev", xp)
 				ipn(ns, "link", "set", xp, "up")
 				l.ExternalWired[e] = true
