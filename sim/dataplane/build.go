@@ -26,6 +26,12 @@ type Dataplane struct {
 	podsOf    [][]int
 	podNode   []int // per pod: the node whose veth it has, or -1
 	podByAddr map[netip.Addr]int
+
+	// Precomputed for blockRoute, which runs once per block per node.
+	nodePfx  []netip.Prefix // per node: Prefix, masked (CrossSubnet's test)
+	nodeNet  []netip.Prefix // per node: its subnet's CIDR, masked (on-link)
+	poolEnc  []topology.Encap
+	poolMode []topology.EncapMode
 }
 
 // NodeInfo is one node's devices and MTUs.
@@ -128,6 +134,22 @@ func BuildFrom(sc *topology.Scenario, g *topology.Graph, alloc *ipam.Allocation,
 		if _, dup := d.podByAddr[addr]; !dup {
 			d.podByAddr[addr] = p
 		}
+	}
+
+	d.nodePfx = make([]netip.Prefix, len(sc.Nodes))
+	d.nodeNet = make([]netip.Prefix, len(sc.Nodes))
+	for i := range sc.Nodes {
+		if p := sc.Nodes[i].Prefix; p.IsValid() {
+			d.nodePfx[i] = p.Masked()
+		}
+		if s, ok := subnetIdx[sc.Nodes[i].Subnet]; ok {
+			d.nodeNet[i] = sc.Underlay.Subnets[s].CIDR.Masked()
+		}
+	}
+	d.poolEnc = make([]topology.Encap, len(sc.Resources.IPPools))
+	d.poolMode = make([]topology.EncapMode, len(sc.Resources.IPPools))
+	for p := range sc.Resources.IPPools {
+		d.poolEnc[p], d.poolMode[p] = sc.Resources.IPPools[p].Encap(), sc.Resources.IPPools[p].EncapMode()
 	}
 
 	pathMin := d.subnetPathMTUs(subnetIdx)

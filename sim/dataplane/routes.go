@@ -136,15 +136,13 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 	if b.Node == i {
 		return Route{Type: Blackhole, Dst: b.CIDR, Proto: ProtoBird}, true
 	}
-	if b.Node < 0 || b.Node >= len(d.nodes) || b.Pool < 0 || b.Pool >= len(d.sc.Resources.IPPools) {
+	if b.Node < 0 || b.Node >= len(d.nodes) || b.Pool < 0 || b.Pool >= len(d.poolEnc) {
 		return Route{}, false
 	}
-	pool := &d.sc.Resources.IPPools[b.Pool]
-	src := &d.sc.Nodes[i]
-	enc, mode := pool.Encap(), pool.EncapMode()
+	enc, mode := d.poolEnc[b.Pool], d.poolMode[b.Pool]
 	if enc == topology.EncapVXLAN {
-		owner := d.sc.Nodes[b.Node].Addr
-		if mode == topology.EncapCrossSubnet && sameSubnet(src, owner) {
+		owner := d.nodes[b.Node].Addr
+		if mode == topology.EncapCrossSubnet && d.nodePfx[i].Contains(owner) {
 			// Felix's "no-encap" route for a VXLAN CrossSubnet block in the
 			// same subnet: from the block affinity, no BGP (Calico's BIRD
 			// never programs VXLAN pools into the kernel).
@@ -163,11 +161,10 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 	if !ok || !nh.IsValid() {
 		return Route{}, false
 	}
-	if _, isNode := d.nodeByAddr[nh]; isNode && enc == topology.EncapIPIP &&
-		(mode == topology.EncapAlways || !sameSubnet(src, nh)) {
+	if enc == topology.EncapIPIP && (mode == topology.EncapAlways || !d.nodePfx[i].Contains(nh)) && d.isNode(nh, b.Node) {
 		return Route{Dst: b.CIDR, Via: nh, Dev: DevTunl0, Proto: ProtoBird, Onlink: true}, true
 	}
-	if !d.onLink(i, nh) {
+	if !d.nodeNet[i].Contains(nh) {
 		// Calico's BIRD resolves BGP next hops recursively ("gateway
 		// recursive"): one off the node's subnet is reached through the
 		// node's own route to it, the default gateway; without one BIRD
@@ -181,17 +178,12 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 	return Route{Dst: b.CIDR, Via: nh, Dev: DevEth0, Proto: ProtoBird}, true
 }
 
-// onLink reports whether a is on node i's subnet (its connected route).
-func (d *Dataplane) onLink(i int, a netip.Addr) bool {
-	s := d.nodes[i].Subnet
-	return s >= 0 && d.sc.Underlay.Subnets[s].CIDR.Masked().Contains(a)
-}
-
-// sameSubnet is Calico's CrossSubnet test: is a inside the node's address
-// with its prefix length (spec.bgp.ipv4Address)?
-func sameSubnet(n *topology.Node, a netip.Addr) bool {
-	if n.Prefix.IsValid() {
-		return n.Prefix.Masked().Contains(a)
+// isNode reports whether a is a node's address; owner is the node most
+// likely to have it (the block's), checked before the map.
+func (d *Dataplane) isNode(a netip.Addr, owner int) bool {
+	if d.nodes[owner].Addr == a {
+		return true
 	}
-	return false
+	_, ok := d.nodeByAddr[a]
+	return ok
 }
