@@ -25,6 +25,10 @@ var commands = []func() *cobra.Command{
 	newSelectCommand,
 	newSchemaCommand,
 	newVerifyCommand,
+	newDiagramCommand,
+	newPlanCommand,
+	newDiffCommand,
+	newReportCommand,
 }
 
 func newRoot() *cobra.Command {

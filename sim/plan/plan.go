@@ -32,11 +32,14 @@ type Option struct {
 	Pairs       int    `json:"pairs"`
 	// Reachable counts the pairs the network carried: delivered, or dropped
 	// by network policy only (policy is the same under every variant).
-	Reachable         int         `json:"reachable"`
-	PodMTU            int         `json:"podMTU"`        // the smallest pod MTU of any node
-	OverheadBytes     int         `json:"overheadBytes"` // the largest encapsulation overhead on any path
-	Sessions          int         `json:"sessions"`
-	MaxPeersPerNode   int         `json:"maxPeersPerNode"`
+	Reachable       int `json:"reachable"`
+	PodMTU          int `json:"podMTU"`        // the smallest pod MTU of any node
+	OverheadBytes   int `json:"overheadBytes"` // the largest encapsulation overhead on any path
+	Sessions        int `json:"sessions"`
+	MaxPeersPerNode int `json:"maxPeersPerNode"`
+	// MaxClientPeers is the most sessions of a node that is not a route
+	// reflector: what every ordinary node pays.
+	MaxClientPeers    int         `json:"maxClientPeers"`
 	Converged         bool        `json:"converged"`
 	ConvergenceMillis int64       `json:"convergenceMillis"`
 	Findings          []string    `json:"findings"` // codes, sorted
@@ -101,6 +104,9 @@ func summarise(e Encapsulation, l Layout, res *sim.Result) Option {
 	for i, n := range res.Nodes {
 		if i == 0 || n.PodMTU < o.PodMTU {
 			o.PodMTU = n.PodMTU
+		}
+		if !n.Reflector {
+			o.MaxClientPeers = max(o.MaxClientPeers, n.Peers)
 		}
 	}
 	var drops []DropCount

@@ -53,7 +53,7 @@ func reason(p *Plan, best, nodes int) string {
 	o := &p.Options[best]
 	var b strings.Builder
 	if o.AllReachable() {
-		fmt.Fprintf(&b, "%s: reaches all %d pairs with pod MTU %d (overhead %d B).", o.Name(), o.Pairs, o.PodMTU, o.OverheadBytes)
+		fmt.Fprintf(&b, "%s: reaches %s with pod MTU %d (overhead %d B).", o.Name(), allPairs(o.Pairs), o.PodMTU, o.OverheadBytes)
 	} else {
 		fmt.Fprintf(&b, "%s: no option reaches every pair; this one reaches the most, %d of %d (%s), with pod MTU %d.",
 			o.Name(), o.Reachable, o.Pairs, dropText(o.Drops), o.PodMTU)
@@ -85,11 +85,13 @@ func reason(p *Plan, best, nodes int) string {
 	}
 	mesh, rr := find(p, o.Encapsulation, LayoutMesh), find(p, o.Encapsulation, LayoutReflectors)
 	switch {
+	case o.Sessions == 0 && o.Encapsulation.vxlan():
+		b.WriteString(" No BGP session is up, and none is needed: Felix routes VXLAN from the IPAM block affinities.")
 	case o.BGP == LayoutReflectors && nodes > MeshLimit && mesh != nil:
-		fmt.Fprintf(&b, " With %d nodes (over %d) route reflectors, two per subnet, cut BGP sessions per node from %d to %d (reference: route reflectors beyond %d nodes).",
-			nodes, MeshLimit, mesh.MaxPeersPerNode, o.MaxPeersPerNode, MeshLimit)
+		fmt.Fprintf(&b, " With %d nodes (over %d) route reflectors, two per subnet, cut the BGP sessions of a node from %d to %d and of the cluster from %d to %d (reference: route reflectors beyond %d nodes).",
+			nodes, MeshLimit, mesh.MaxClientPeers, o.MaxClientPeers, mesh.Sessions, o.Sessions, MeshLimit)
 	case o.BGP == LayoutReflectors:
-		fmt.Fprintf(&b, " Route reflectors, two per subnet: at most %d sessions per node.", o.MaxPeersPerNode)
+		fmt.Fprintf(&b, " Route reflectors, two per subnet: %d sessions per node, %d on a reflector.", o.MaxClientPeers, o.MaxPeersPerNode)
 	case o.BGP == LayoutMesh && nodes <= MeshLimit:
 		fmt.Fprintf(&b, " With %d nodes (%d or fewer) the full mesh is adequate: %d sessions per node.", nodes, MeshLimit, o.MaxPeersPerNode)
 	case o.BGP == LayoutMesh && rr != nil:
@@ -98,6 +100,13 @@ func reason(p *Plan, best, nodes int) string {
 		fmt.Fprintf(&b, " The scenario's own BGP layout (%s) does better here than the generated ones.", o.BGPTopology)
 	}
 	return b.String()
+}
+
+func allPairs(n int) string {
+	if n == 1 {
+		return "its one pair"
+	}
+	return fmt.Sprintf("all %d pairs", n)
 }
 
 func find(p *Plan, e Encapsulation, l Layout) *Option {

@@ -10,7 +10,7 @@ import (
 
 // opt is a hand-made option for the ranking rules.
 func opt(e Encapsulation, l Layout, reach, pairs, mtu, peers int) Option {
-	o := Option{Encapsulation: e, BGP: l, Reachable: reach, Pairs: pairs, PodMTU: mtu, MaxPeersPerNode: peers, Sessions: peers * 10}
+	o := Option{Encapsulation: e, BGP: l, Reachable: reach, Pairs: pairs, PodMTU: mtu, MaxPeersPerNode: peers, MaxClientPeers: peers, Sessions: peers * 10}
 	if reach < pairs {
 		o.Drops = []DropCount{{Reason: "src-dst-check", Count: pairs - reach, At: "subnet/a"}}
 	}

@@ -59,7 +59,7 @@ figcaption { color: #52606d; font-size: 0.9em; margin-top: 0.4em; }
 <figure class="wide">{{.BGP}}<figcaption>Every BGP session by kind; established solid, the others dashed red with the reason.</figcaption></figure>
 
 <h2 id="paths">Paths</h2>
-{{range .PathFigs}}<figure class="wide">{{.SVG}}<figcaption>{{.Caption}}</figcaption></figure>
+{{range .PathFigs}}<figure>{{.SVG}}<figcaption>{{.Caption}}</figcaption></figure>
 {{end}}
 <table>
 <tr><th>From</th><th>To</th><th>Port</th><th>Size</th><th>Result</th><th>Encapsulation</th><th>Overhead</th><th>Path MTU</th><th>Dropped at</th><th>Reason</th><th>Policy</th></tr>
