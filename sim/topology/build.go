@@ -41,6 +41,7 @@ func (l *loader) build() *Scenario {
 	l.failures(sc)
 	l.expect(sc)
 
+	l.skippedWarnings()
 	sc.Warnings = append(sc.Warnings, l.warnings...)
 	sortWarnings(sc.Warnings)
 	sc.NotModelled = l.nm.list

@@ -40,13 +40,35 @@ func resourceKinds() map[string]resourceKind {
 	return k
 }
 
+// skippedKind counts the documents of a kind calisim does not model.
+type skippedKind struct {
+	what  string
+	pos   Pos // the first one
+	count int
+}
+
+// knownKinds lists the kinds calisim reads, sorted, each once.
 func (l *loader) knownKinds() []string {
 	var names []string
 	for k := range l.kinds {
-		names = append(names, k)
+		kind := k[strings.LastIndexByte(k, '/')+1:]
+		if !slices.Contains(names, kind) {
+			names = append(names, kind)
+		}
 	}
 	slices.Sort(names)
-	return names
+	return append(names, "List")
+}
+
+// skippedWarnings makes one warning per kind not modelled.
+func (l *loader) skippedWarnings() {
+	for _, s := range l.skipped {
+		msg := fmt.Sprintf("kind %s is not modelled and was skipped", s.what)
+		if s.count > 1 {
+			msg = fmt.Sprintf("kind %s is not modelled: %d documents skipped, the first here", s.what, s.count)
+		}
+		l.warnings = append(l.warnings, Warning{Pos: s.pos, Message: msg + "; calisim reads " + strings.Join(l.knownKinds(), ", ")})
+	}
 }
 
 // resource dispatches one document or List item on apiVersion and kind.
@@ -98,8 +120,16 @@ func (l *loader) resource(d *document, n *ynode, path string) {
 			return
 		}
 	}
-	l.warnings = append(l.warnings, Warning{Pos: d.pos(kind, join(path, "kind")),
-		Message: fmt.Sprintf("kind %s (%s) is not modelled and was skipped; calisim reads %s", kind.str(), av.str(), strings.Join(l.knownKinds(), ", "))})
+	key = kind.str() + " (" + av.str() + ")"
+	if i, ok := l.skippedIdx[key]; ok {
+		l.skipped[i].count++
+		return
+	}
+	if l.skippedIdx == nil {
+		l.skippedIdx = map[string]int{}
+	}
+	l.skippedIdx[key] = len(l.skipped)
+	l.skipped = append(l.skipped, skippedKind{what: key, pos: d.pos(kind, join(path, "kind")), count: 1})
 }
 
 // list reads the items of a List or *List.

@@ -56,15 +56,18 @@ type loader struct {
 	dec      *decoder
 	warnings []Warning
 
-	files   []string        // in reading order
-	seen    map[string]bool // absolute paths read
-	docs    []*document
-	ndocs   int
-	scen    *document // the Scenario document
-	sf      ScenarioFile
-	in      inputs // resources decoded, in input order
-	kinds   map[string]resourceKind
-	nodeIdx map[string]int // node name -> index in sc.Nodes
+	files []string        // in reading order
+	seen  map[string]bool // absolute paths read
+	docs  []*document
+	ndocs int
+	scen  *document // the Scenario document
+	sf    ScenarioFile
+	in    inputs // resources decoded, in input order
+	kinds map[string]resourceKind
+	// kinds not modelled, in order of first appearance
+	skipped    []skippedKind
+	skippedIdx map[string]int
+	nodeIdx    map[string]int // node name -> index in sc.Nodes
 }
 
 func newLoader() *loader {

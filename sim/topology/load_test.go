@@ -547,3 +547,17 @@ spec: {order: 2}
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestSkippedKindsOnce(t *testing.T) {
+	sc := mustLoadBytes(t, `apiVersion: v1
+kind: List
+items:
+  - {apiVersion: v1, kind: Service, metadata: {name: a}}
+  - {apiVersion: v1, kind: Service, metadata: {name: b}}
+  - {apiVersion: route.openshift.io/v1, kind: Route, metadata: {name: r}}
+`)
+	if !hasWarning(sc.Warnings, "kind Service (v1) is not modelled: 2 documents skipped, the first here", 4) ||
+		!hasWarning(sc.Warnings, "kind Route (route.openshift.io/v1) is not modelled and was skipped", 6) {
+		t.Errorf("warnings: %v", sc.Warnings)
+	}
+}
