@@ -90,7 +90,7 @@ func compareASPathLen(a, b *candidate) int {
 	return cmp.Compare(len(a.adv.asPath), len(b.adv.asPath))
 }
 
-func compareOrigin(a, b *candidate) int { return cmp.Compare(a.adv.origin, b.adv.origin) }
+func compareOrigin(a, b *candidate) int { return cmp.Compare(a.adv.originCode, b.adv.originCode) }
 
 // compareMED compares MEDs only between routes from the same neighbouring
 // AS (the first AS of the path, or the local AS for iBGP-originated routes).

@@ -220,6 +220,7 @@ func TestReflectorDown(t *testing.T) {
 		wantPeers int
 	}{
 		{"two reflectors: routes kept via the other", 2, true, []string{"1.0.0.1", "1.0.0.2"}, 1},
+		{"two reflectors of one cluster: routes kept via the other", 2, true, nil, 1},
 		{"one reflector: withdrawn after the hold time", 1, false, nil, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -411,5 +412,28 @@ func TestDeterminism(t *testing.T) {
 	_, r3 := build().run(t, Options{Seed: 43})
 	if r3.SettleTime == r1.SettleTime {
 		t.Error("another seed gave the very same timing")
+	}
+}
+
+func TestResultConcurrentReads(t *testing.T) {
+	p, r := rrScen(20, 2).run(t, Options{Seed: 1})
+	done := make(chan string)
+	for range 4 {
+		go func() {
+			var s string
+			for sp := range p.Speakers {
+				for _, rt := range r.Routes(sp) {
+					s += rt.Prefix.String()
+				}
+				r.Lookup(sp, netip.MustParseAddr("10.244.0.1"))
+			}
+			done <- s
+		}()
+	}
+	first := <-done
+	for range 3 {
+		if s := <-done; s != first {
+			t.Error("concurrent readers saw different routes")
+		}
 	}
 }
