@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 )
@@ -18,7 +19,7 @@ func main() {
 }
 
 // Run runs one command line and returns its exit code. Only main exits.
-func Run(ctx context.Context, args []string, stdout, stderr *os.File) int {
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot()
 	root.SetArgs(args)
 	root.SetOut(stdout)
