@@ -14,4 +14,17 @@
 // through to the kns.<namespace> profile, which allows. Kubernetes
 // NetworkPolicies are converted as Calico converts them (knp.default.<name>,
 // order 1000, ipBlock as nets that also match pod addresses).
+//
+// Where calisim stands with Calico against Kubernetes-only analyzers: nets
+// (and ipBlocks) match pod addresses too; a network set's nets match any
+// address in them, a pod's included, as Calico's IP sets do; hostNetwork pods
+// have no workload endpoint, so no policy applies to them and no selector
+// selects them; every protocol is filtered, ICMP included (ICMP flows are
+// judged as echo requests); policies of equal order are ordered by name;
+// a Profile without rules for a direction matches nothing there.
+//
+// Not modelled, listed once in Warnings: http matches (the rule's other
+// clauses still apply), services matches and source ports (such rules never
+// match, as flows carry neither), doNotTrack and preDNAT policies (host
+// endpoints only: skipped), applyOnForward (applies to workloads as usual).
 package policy

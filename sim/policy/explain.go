@@ -13,37 +13,38 @@ import (
 // considered in order, whether it applied, the rule that matched and what
 // that did.
 type Explanation struct {
-	From, To string // endpoint names: namespace/pod, host/ADDR or the address
-	Port     topology.Port
-	Verdict  Verdict
-	Egress   Trace
-	Ingress  Trace
+	From    string        `json:"from"` // namespace/pod, host/ADDR or the address
+	To      string        `json:"to"`
+	Port    topology.Port `json:"port"`
+	Verdict Verdict       `json:"verdict"`
+	Egress  Trace         `json:"egress"`
+	Ingress Trace         `json:"ingress"`
 }
 
 // Trace is one direction's walk through tiers, policies and profiles.
 type Trace struct {
-	Direction Direction
+	Direction Direction `json:"direction"`
 	// Subject is the endpoint judged (the source for egress, the destination
 	// for ingress); Judged is false when it is not a workload.
-	Subject  string
-	Judged   bool
-	Steps    []Step
-	Decision Decision
+	Subject  string   `json:"subject"`
+	Judged   bool     `json:"judged"`
+	Steps    []Step   `json:"steps"`
+	Decision Decision `json:"decision"`
 }
 
 // Step is one policy or profile considered.
 type Step struct {
-	Tier    string // "" for profiles
-	Policy  string // e.g. "GlobalNetworkPolicy default-deny", "Profile kns.shop"
-	Name    string // as DecidedBy would name it
-	Applied bool   // the policy selects the subject for this direction
+	Tier    string `json:"tier,omitempty"` // "" for profiles
+	Policy  string `json:"policy"`         // e.g. "GlobalNetworkPolicy default-deny", "Profile kns.shop"
+	Name    string `json:"name"`           // as DecidedBy would name it
+	Applied bool   `json:"applied"`        // the policy selects the subject for this direction
 	// Rule is the index (as written) of the first matching Allow, Deny or
 	// Pass rule; -1 when none matched.
-	Rule     int
-	RuleText string
-	Logged   []int  // Log rules that matched before it
-	Result   string // allow, deny, pass, no-match, not-applied
-	Pos      topology.Pos
+	Rule     int          `json:"rule"`
+	RuleText string       `json:"ruleText,omitempty"`
+	Logged   []int        `json:"logged,omitempty"` // Log rules that matched before it
+	Result   string       `json:"result"`           // allow, deny, pass, no-match, not-applied
+	Pos      topology.Pos `json:"pos"`
 }
 
 // Explain judges the flow like Verdict and records every step.
