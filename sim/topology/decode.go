@@ -343,14 +343,16 @@ func describe(n *ynode) string {
 }
 
 // suggest returns the candidate closest to name: one that matches ignoring
-// case, else one within Levenshtein distance 2 (the closest, ties by order).
+// case, else one within Levenshtein distance 2 and shorter than the name
+// (the closest, ties by order).
 func suggest(name string, candidates []string) string {
 	for _, c := range candidates {
 		if strings.EqualFold(c, name) {
 			return c
 		}
 	}
-	best, bestD := "", 3
+	// a suggestion must keep some of the name: "b" is not a typo of "a"
+	best, bestD := "", min(3, len(name))
 	for _, c := range candidates {
 		if d := levenshtein(name, c, bestD); d < bestD {
 			best, bestD = c, d

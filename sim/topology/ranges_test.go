@@ -53,3 +53,22 @@ func TestRanges(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggest(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cands []string
+		want  string
+	}{
+		{"lables", []string{"labels", "name"}, "labels"},
+		{"CIDR", []string{"cidr"}, "cidr"},
+		{"b", []string{"a"}, ""},
+		{"ab", []string{"aa"}, "aa"},
+		{"nodeToNodeMeshEnable", []string{"nodeToNodeMeshEnabled", "asNumber"}, "nodeToNodeMeshEnabled"},
+		{"xyzzy", []string{"labels"}, ""},
+	} {
+		if got := suggest(tc.name, tc.cands); got != tc.want {
+			t.Errorf("suggest(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
