@@ -3,6 +3,7 @@ package topology
 import (
 	"math"
 	"net/netip"
+	"slices"
 
 	"gonum.org/v1/gonum/graph/path"
 	"gonum.org/v1/gonum/graph/simple"
@@ -28,9 +29,11 @@ type Graph struct {
 	// onSubnet[s] are the routers with an interface on subnet s, in
 	// scenario order (a router appears once, with its first interface there).
 	onSubnet [][]attach
-	// byLen lists subnet indexes by prefix length, longest first (stable
-	// within a length), for longest-match SubnetOf.
-	byLen []int
+	// lens are the subnets' prefix lengths, longest first; byPrefix maps
+	// each (masked) subnet CIDR to its first subnet, for longest-match
+	// SubnetOf in a few map lookups.
+	lens     []int
+	byPrefix map[netip.Prefix]int
 	// routerAddr maps an interface address to its router.
 	routerAddr map[netip.Addr]int
 	// gateway[s] is the default gateway of subnet s, or -1.
@@ -127,16 +130,21 @@ func NewGraph(sc *Scenario) *Graph {
 			gg.SetEdge(gg.NewEdge(simple.Node(s), simple.Node(S+r)))
 		}
 	}
-	g.byLen = make([]int, S)
-	for i := range g.byLen {
-		g.byLen[i] = i
-	}
-	// Stable insertion sort by descending prefix length: subnets are few.
-	for i := 1; i < S; i++ {
-		for j := i; j > 0 && u.Subnets[g.byLen[j]].CIDR.Bits() > u.Subnets[g.byLen[j-1]].CIDR.Bits(); j-- {
-			g.byLen[j], g.byLen[j-1] = g.byLen[j-1], g.byLen[j]
+	g.byPrefix = make(map[netip.Prefix]int, S)
+	for i, sub := range u.Subnets {
+		if !sub.CIDR.IsValid() {
+			continue
+		}
+		pfx := sub.CIDR.Masked()
+		if _, dup := g.byPrefix[pfx]; dup {
+			continue
+		}
+		g.byPrefix[pfx] = i
+		if !slices.Contains(g.lens, pfx.Bits()) {
+			g.lens = append(g.lens, pfx.Bits())
 		}
 	}
+	slices.SortFunc(g.lens, func(a, b int) int { return b - a })
 	for s := range g.gateway {
 		g.gateway[s] = attach{router: -1, subnet: s}
 		for _, a := range g.onSubnet[s] {
@@ -151,7 +159,16 @@ func NewGraph(sc *Scenario) *Graph {
 	}
 
 	all := path.DijkstraAllPaths(gg)
-	dist := func(a, b int) float64 { return all.Weight(int64(a), int64(b)) }
+	// Hop counts into a dense matrix once: AllShortest.Weight looks node
+	// IDs up in maps, too slow for the next-step table's inner loop.
+	V := S + R
+	mat := make([]float64, V*V)
+	for a := 0; a < V; a++ {
+		for b := 0; b < V; b++ {
+			mat[a*V+b] = all.Weight(int64(a), int64(b))
+		}
+	}
+	dist := func(a, b int) float64 { return mat[a*V+b] }
 	for r := 0; r < R; r++ {
 		g.step[r] = make([]hop, S+R)
 		for v := 0; v < S+R; v++ {
@@ -201,8 +218,12 @@ func (g *Graph) SubnetOf(a netip.Addr) (int, bool) {
 	if !a.IsValid() {
 		return -1, false
 	}
-	for _, s := range g.byLen {
-		if g.subnets[s].CIDR.Contains(a) {
+	for _, l := range g.lens {
+		pfx, err := a.Prefix(l)
+		if err != nil {
+			continue // an IPv4 length for an IPv6 address, or the reverse
+		}
+		if s, ok := g.byPrefix[pfx]; ok && g.subnets[s].CIDR.Addr().Is4() == a.Is4() {
 			return s, true
 		}
 	}

@@ -3,6 +3,7 @@ package topology
 import (
 	"net/netip"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -239,5 +240,58 @@ func TestGraphEmpty(t *testing.T) {
 	}
 	if _, _, ok := g.NextHop(0, netip.MustParseAddr("10.0.0.1")); ok {
 		t.Error("next hop in an empty underlay")
+	}
+}
+
+// racks is a leaf-spine underlay: n rack subnets, each behind its own
+// router, all routers on one spine subnet.
+func racks(n int) *Scenario {
+	sc := &Scenario{}
+	sc.Underlay.Subnets = append(sc.Underlay.Subnets, Subnet{Name: "spine", CIDR: netip.MustParsePrefix("10.255.0.0/16")})
+	for k := 0; k < n; k++ {
+		name := "rack-" + strconv.Itoa(k)
+		sc.Underlay.Subnets = append(sc.Underlay.Subnets, Subnet{Name: name, CIDR: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(k >> 8), byte(k), 0}), 24)})
+		sc.Underlay.Routers = append(sc.Underlay.Routers, Router{Name: "tor-" + strconv.Itoa(k), Default: k == 0, Interfaces: []Interface{
+			{Subnet: name, Addr: netip.AddrFrom4([4]byte{10, byte(k >> 8), byte(k), 1})},
+			{Subnet: "spine", Addr: netip.AddrFrom4([4]byte{10, 255, byte(k >> 8), byte(k) + 2})},
+		}})
+	}
+	return sc
+}
+
+func TestRacksPath(t *testing.T) {
+	g := NewGraph(racks(100))
+	p, ok := g.Path(netip.MustParseAddr("10.0.5.10"), netip.MustParseAddr("10.0.77.10"))
+	if !ok || !slices.Equal(p.Subnets, []int{6, 0, 78}) || !slices.Equal(p.Routers, []int{5, 77}) {
+		t.Errorf("rack 5 to rack 77: %+v %v", p, ok)
+	}
+	if s, ok := g.SubnetOf(netip.MustParseAddr("2001:db8::1")); ok {
+		t.Errorf("an IPv6 address in subnet %d", s)
+	}
+}
+
+func BenchmarkGraph100Racks(b *testing.B) {
+	sc := racks(100)
+	b.ReportAllocs()
+	for b.Loop() {
+		NewGraph(sc)
+	}
+}
+
+func BenchmarkPath(b *testing.B) {
+	g := NewGraph(racks(100))
+	src, dst := netip.MustParseAddr("10.0.5.10"), netip.MustParseAddr("10.0.77.10")
+	b.ReportAllocs()
+	for b.Loop() {
+		g.Path(src, dst)
+	}
+}
+
+func BenchmarkNextHop(b *testing.B) {
+	g := NewGraph(racks(100))
+	dst := netip.MustParseAddr("10.0.77.10")
+	b.ReportAllocs()
+	for b.Loop() {
+		g.NextHop(5, dst)
 	}
 }
