@@ -72,3 +72,16 @@ func BenchmarkMatrixOnly2000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkConnlist2000 is the workload connectivity list at 2,000 pods
+// (320 workloads), 500 policies: every port class of every protocol.
+func BenchmarkConnlist2000(b *testing.B) {
+	w := genWorld(1, 2000, 40, 500)
+	e := w.engine(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Connlist(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -112,38 +112,50 @@ func (e *Engine) Connlist(ctx context.Context) ([]Conn, error) {
 			wls = append(wls, workload{peer: peer, pod: i})
 		}
 	}
+	// The probes: one port per class of each protocol.
+	type probe struct {
+		port topology.Port
+		span PortSpan
+	}
+	var probes []probe
 	classes := e.portClasses()
-	conns := func(src, dst Endpoint) Conns {
+	protos := connProtos
+	if e.opts.portProtocolsOnly {
+		protos = protos[1:]
+	}
+	for _, proto := range protos {
+		for _, span := range classes[proto] {
+			probes = append(probes, probe{topology.Port{Proto: proto, Num: span.Min}, span})
+		}
+	}
+	// conns turns "is probe k allowed" into a connection set.
+	conns := func(allowed func(k int) bool) Conns {
 		var c Conns
 		all := true
-		protos := connProtos
-		if e.opts.portProtocolsOnly {
-			protos = protos[1:]
-		}
-		for _, proto := range protos {
-			pc := ProtoConns{Proto: proto}
-			allowed := false
-			for _, span := range classes[proto] {
-				if e.Verdict(src, dst, topology.Port{Proto: proto, Num: span.Min}).Allowed {
-					allowed = true
-					if n := len(pc.Ports); n > 0 && pc.Ports[n-1].Max+1 == span.Min {
-						pc.Ports[n-1].Max = span.Max
-					} else {
-						pc.Ports = append(pc.Ports, span)
-					}
-				} else {
+		for k := 0; k < len(probes); {
+			pc := ProtoConns{Proto: probes[k].port.Proto}
+			some := false
+			for ; k < len(probes) && probes[k].port.Proto == pc.Proto; k++ {
+				span := probes[k].span
+				if !allowed(k) {
 					all = false
+					continue
+				}
+				some = true
+				if n := len(pc.Ports); n > 0 && pc.Ports[n-1].Max+1 == span.Min {
+					pc.Ports[n-1].Max = span.Max
+				} else {
+					pc.Ports = append(pc.Ports, span)
 				}
 			}
-			if proto == topology.ProtoICMP {
+			if pc.Proto == topology.ProtoICMP {
 				pc.Ports = nil
 			}
-			if allowed {
+			if some {
 				c.Protos = append(c.Protos, pc)
 			}
 		}
-		c.All = all
-		if all {
+		if c.All = all; all {
 			c.Protos = nil
 		}
 		return c
@@ -154,26 +166,52 @@ func (e *Engine) Connlist(ctx context.Context) ([]Conn, error) {
 			out = append(out, Conn{Src: src, Dst: dst, Conns: c})
 		}
 	}
-	for _, a := range wls {
+	// Workload pairs: for each probe, the representatives' egress rows and
+	// ingress rows with bitset operations, then one bit per pair and probe.
+	W := len(wls)
+	reps := make([]int, W)
+	for i, wl := range wls {
+		reps[i] = wl.pod
+	}
+	pw := (len(probes) + 63) / 64
+	pairBits := make([]uint64, W*W*pw)
+	for k, pr := range probes {
+		eg, in, err := e.repRows(ctx, pr.port, reps)
+		if err != nil {
+			return nil, err
+		}
+		for a := 0; a < W; a++ {
+			for b := 0; b < W; b++ {
+				if a != b && eg[a].has(reps[b]) && in[b].has(reps[a]) {
+					pairBits[(a*W+b)*pw+k>>6] |= 1 << (uint(k) & 63)
+				}
+			}
+		}
+	}
+	for a := 0; a < W; a++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		for _, b := range wls {
-			if a.peer == b.peer {
+		for b := 0; b < W; b++ {
+			if a == b {
 				continue
 			}
-			add(a.peer, b.peer, conns(e.Pod(a.pod), e.Pod(b.pod)))
+			bits := pairBits[(a*W+b)*pw : (a*W+b+1)*pw]
+			add(wls[a].peer, wls[b].peer, conns(func(k int) bool { return bits[k>>6]&(1<<(uint(k)&63)) != 0 }))
 		}
+	}
+	verdicts := func(src, dst Endpoint) Conns {
+		return conns(func(k int) bool { return e.Verdict(src, dst, probes[k].port).Allowed })
 	}
 	inRanges, outRanges := e.externalRanges()
 	for _, r := range inRanges {
 		for _, b := range wls {
-			add(r, b.peer, conns(AddrEndpoint(r.Lo), e.Pod(b.pod)))
+			add(r, b.peer, verdicts(AddrEndpoint(r.Lo), e.Pod(b.pod)))
 		}
 	}
 	for _, a := range wls {
 		for _, r := range outRanges {
-			add(a.peer, r, conns(e.Pod(a.pod), AddrEndpoint(r.Lo)))
+			add(a.peer, r, verdicts(e.Pod(a.pod), AddrEndpoint(r.Lo)))
 		}
 	}
 	lines := make([]string, len(out))
@@ -190,6 +228,25 @@ func (e *Engine) Connlist(ctx context.Context) ([]Conn, error) {
 		sorted[i] = out[j]
 	}
 	return sorted, nil
+}
+
+// repRows computes, for the port, the egress row and the ingress row of
+// each of the pods in reps, as Matrix does for every pod.
+func (e *Engine) repRows(ctx context.Context, port topology.Port, reps []int) (eg, in []bitset, err error) {
+	n := len(e.pods)
+	words := (n + 63) / 64
+	prep := e.prepare(port)
+	slab := make([]uint64, 2*len(reps)*words)
+	eg, in = make([]bitset, len(reps)), make([]bitset, len(reps))
+	for i := range reps {
+		eg[i] = slab[2*i*words : (2*i+1)*words : (2*i+1)*words]
+		in[i] = slab[(2*i+1)*words : (2*i+2)*words : (2*i+2)*words]
+	}
+	err = parallel(ctx, len(reps), func(sc *scratch, i int) {
+		e.row(Egress, reps[i], prep, sc, eg[i], nil)
+		e.row(Ingress, reps[i], prep, sc, in[i], nil)
+	}, words)
+	return eg, in, err
 }
 
 // FormatConnlist writes one `src => dst : conns` line per connection.
