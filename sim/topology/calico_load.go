@@ -132,6 +132,9 @@ func (l *loader) ipPool(d *document, n *ynode, path string) {
 		Pos:              d.pos(n, path),
 	}
 	l.requireName(d, path, p.Name)
+	if l.ipv6Pool(d, join(path, "spec.cidr"), p.Name, f.Spec.CIDR) {
+		return
+	}
 	if f.Spec.CIDR == "" {
 		l.errs.add(Errorf(d.at(join(path, "spec")), join(path, "spec.cidr"), "an IPPool needs spec.cidr"))
 	} else if c, ok := l.cidr(d, join(path, "spec.cidr"), f.Spec.CIDR); ok {
@@ -147,6 +150,17 @@ func (l *loader) ipPool(d *document, n *ynode, path string) {
 		l.selectorAt(f.Spec.NodeSelector)
 	}
 	l.in.pools = append(l.in.pools, p)
+}
+
+// ipv6Pool reports (with a warning) a pool calisim skips: IPv6 is not
+// modelled, and dual-stack clusters list an IPv6 pool beside the IPv4 one.
+func (l *loader) ipv6Pool(d *document, path, name, cidr string) bool {
+	p, err := netip.ParsePrefix(strings.TrimSpace(cidr))
+	if err != nil || !p.Addr().Is6() || p.Addr().Is4In6() {
+		return false
+	}
+	l.warnings = append(l.warnings, Warning{Pos: d.at(path), Message: fmt.Sprintf("IP pool %s %s is IPv6: not modelled, skipped", name, p)})
+	return true
 }
 
 // checkPool validates block size and encapsulation of a pool.

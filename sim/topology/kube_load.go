@@ -330,6 +330,13 @@ func (l *loader) installation(d *document, n *ynode, path string) {
 		unnamed := 0
 		for i, op := range *cn.IPPools {
 			pp := index(join(cp, "ipPools"), i)
+			v6name := op.Name
+			if v6name == "" {
+				v6name = "default-ipv6-ippool"
+			}
+			if l.ipv6Pool(d, join(pp, "cidr"), v6name, op.CIDR) {
+				continue
+			}
 			p := IPPool{Name: op.Name, BlockSize: 26, NATOutgoing: true, NodeSelector: op.NodeSelector.Value, Pos: d.at(pp)}
 			if p.Name == "" {
 				// The operator names the pools it makes: default-ipv4-ippool,

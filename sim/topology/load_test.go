@@ -561,3 +561,30 @@ items:
 		t.Errorf("warnings: %v", sc.Warnings)
 	}
 }
+
+func TestIPv6PoolsSkipped(t *testing.T) {
+	sc := mustLoadBytes(t, head+`  nodes: [{name: n1, subnet: a}]
+---
+apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata: {name: default-ipv6-ippool}
+spec: {cidr: "fd00:10:244::/64", blockSize: 122, vxlanMode: Always}
+---
+apiVersion: operator.tigera.io/v1
+kind: Installation
+metadata: {name: default}
+spec:
+  calicoNetwork:
+    ipPools:
+      - {cidr: "fd00:10:245::/64"}
+      - {cidr: 10.244.0.0/16}
+`)
+	p := sc.Resources.IPPools
+	if len(p) != 1 || p[0].Name != "default-ipv4-ippool" || p[0].CIDR.String() != "10.244.0.0/16" {
+		t.Errorf("pools %+v", p)
+	}
+	if !hasWarning(sc.Warnings, "default-ipv6-ippool fd00:10:244::/64 is IPv6: not modelled", 22) ||
+		!hasWarning(sc.Warnings, "default-ipv6-ippool fd00:10:245::/64 is IPv6: not modelled", 30) {
+		t.Errorf("warnings %v", sc.Warnings)
+	}
+}
