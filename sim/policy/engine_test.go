@@ -150,3 +150,14 @@ func TestEndpointFor(t *testing.T) {
 		t.Errorf("EndpointFor(8.8.8.8) = %+v, want no pod", ep)
 	}
 }
+
+func TestVerdictBadPodIndex(t *testing.T) {
+	w := newWorld("a").pod("a/x", "app", "x").gnp(topology.Policy{Name: "x", Selector: "app == 'x'", Ingress: []topology.Rule{{Action: "Allow", Source: topology.EntityRule{Selector: "all()"}}}})
+	e := w.engine(t)
+	bad := Endpoint{Pod: 7, Addr: netip.MustParseAddr("192.0.2.1")}
+	v := e.Verdict(bad, e.Pod(0), tcpPort(80))
+	if v.Allowed || v.DecidedBy != DecidedImplicitDeny {
+		t.Errorf("an out-of-range pod index is judged as its address: %+v", v)
+	}
+	e.Explain(e.Pod(0), Endpoint{Pod: -5}, tcpPort(80))
+}

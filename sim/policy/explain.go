@@ -49,6 +49,7 @@ type Step struct {
 
 // Explain judges the flow like Verdict and records every step.
 func (e *Engine) Explain(src, dst Endpoint, port topology.Port) Explanation {
+	src, dst = e.norm(src), e.norm(dst)
 	x := Explanation{From: e.name(src), To: e.name(dst), Port: port, Verdict: e.Verdict(src, dst, port)}
 	for _, d := range []Direction{Egress, Ingress} {
 		tr := Trace{Direction: d, Subject: e.name(subject(d, src, dst))}

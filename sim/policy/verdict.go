@@ -14,6 +14,7 @@ const (
 // Verdict judges a flow from src to dst on port: egress on the source (when
 // it is a workload pod), ingress on the destination (when it is one).
 func (e *Engine) Verdict(src, dst Endpoint, port topology.Port) Verdict {
+	src, dst = e.norm(src), e.norm(dst)
 	if e.loopback(src, dst) {
 		d := Decision{Allowed: true, Rule: -1, Reason: ReasonLoopback}
 		return combine(d, d)
@@ -21,6 +22,15 @@ func (e *Engine) Verdict(src, dst Endpoint, port topology.Port) Verdict {
 	eg := e.judge(Egress, src, dst, port, nil)
 	in := e.judge(Ingress, src, dst, port, nil)
 	return combine(eg, in)
+}
+
+// norm makes an endpoint whose pod index is out of range an address
+// endpoint, so that a bad index never reaches the pod sets.
+func (e *Engine) norm(ep Endpoint) Endpoint {
+	if ep.Pod >= len(e.pods) || ep.Pod < -1 {
+		ep.Pod = -1
+	}
+	return ep
 }
 
 // loopback reports whether a pod talks to itself (never through policy).
