@@ -588,3 +588,59 @@ spec:
 		t.Errorf("warnings %v", sc.Warnings)
 	}
 }
+
+// TestPastedCalicoctlOutput loads what calicoctl prints on a fresh v3.28
+// cluster.
+func TestPastedCalicoctlOutput(t *testing.T) {
+	sc := mustLoadBytes(t, head+`  nodes: [{name: n1, subnet: a}]
+---
+apiVersion: projectcalico.org/v3
+kind: FelixConfiguration
+metadata:
+  creationTimestamp: "2024-05-02T10:00:00Z"
+  name: default
+  resourceVersion: "812"
+  uid: 0c7a1d9e-4f5b-4a38-9d1e-5b3e2e0e4f11
+spec:
+  bpfConnectTimeLoadBalancing: TCP
+  bpfHostNetworkedNATWithoutCTLB: Enabled
+  bpfLogLevel: ""
+  floatingIPs: Disabled
+  healthPort: 9099
+  logSeverityScreen: Info
+  reportingInterval: 0s
+  vxlanEnabled: true
+  vxlanMTU: 8951
+---
+apiVersion: projectcalico.org/v3
+items:
+- apiVersion: projectcalico.org/v3
+  kind: IPPool
+  metadata:
+    creationTimestamp: "2024-05-02T10:00:00Z"
+    name: default-ipv4-ippool
+    resourceVersion: "790"
+    uid: 2f0e8c57-8b8e-4f4e-9a4a-2d7c1f0b6a01
+  spec:
+    allowedUses: [Workload, Tunnel]
+    blockSize: 26
+    cidr: 10.244.0.0/16
+    ipipMode: Never
+    natOutgoing: true
+    nodeSelector: all()
+    vxlanMode: CrossSubnet
+kind: IPPoolList
+metadata:
+  resourceVersion: "1200"
+`)
+	f := sc.Resources.Felix
+	if f.VXLANMTU != 8951 || f.VXLANEnabled == nil || !*f.VXLANEnabled {
+		t.Errorf("felix %+v", f)
+	}
+	if p := sc.Resources.IPPools; len(p) != 1 || p[0].VXLANMode != EncapCrossSubnet {
+		t.Errorf("pools %+v", p)
+	}
+	if !hasWarning(sc.NotModelled, "FelixConfiguration spec.bpfHostNetworkedNATWithoutCTLB", 0) || !hasWarning(sc.NotModelled, "IPPool spec.allowedUses", 0) {
+		t.Errorf("not modelled %v", sc.NotModelled)
+	}
+}
