@@ -44,11 +44,11 @@ type Environment struct {
 
 // Timing is where the run's time went.
 type Timing struct {
-	BuildMillis  int64 `json:"buildMillis"` // namespaces, links, rules, BIRD started
-	BGPMillis    int64 `json:"bgpMillis"`   // sessions established and routes settled
-	ProbeMillis  int64 `json:"probeMillis"` // tables read, packets sent
-	TotalMillis  int64 `json:"totalMillis"` // including teardown
-	CleanupMilli int64 `json:"cleanupMillis"`
+	BuildMillis   int64 `json:"buildMillis"` // namespaces, links, rules, BIRD started
+	BGPMillis     int64 `json:"bgpMillis"`   // sessions established and routes settled
+	ProbeMillis   int64 `json:"probeMillis"` // tables read, packets sent
+	TotalMillis   int64 `json:"totalMillis"` // including teardown
+	CleanupMillis int64 `json:"cleanupMillis"`
 }
 
 // Report is the outcome of one verify run. Its JSON tags are the contract

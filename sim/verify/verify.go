@@ -107,7 +107,7 @@ func Run(ctx context.Context, in *Input, opt Options) (rep *Report, err error) {
 		if terr := lab.Teardown(); terr != nil {
 			err = errors.Join(err, fmt.Errorf("verify: cleanup: %w", terr))
 		}
-		rep.Timing.CleanupMilli = time.Since(t).Milliseconds()
+		rep.Timing.CleanupMillis = time.Since(t).Milliseconds()
 		rep.Timing.TotalMillis = time.Since(start).Milliseconds()
 	}()
 
