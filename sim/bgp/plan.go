@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sync"
 
 	"github.com/calisim/calisim/sim/ipam"
 	"github.com/calisim/calisim/sim/topology"
@@ -136,6 +137,10 @@ type Plan struct {
 	sc            *topology.Scenario
 	g             *topology.Graph
 	routerSpeaker []int // per sc.Underlay.Routers: speaker index or -1
+
+	peersOnce sync.Once // PeersOf's index
+	peersOff  []int
+	peers     []int
 }
 
 // Scenario returns the scenario the plan was made from.
@@ -171,16 +176,36 @@ func (p *Plan) SessionName(i int) string {
 	return p.Speakers[s.A].Name + "~" + b
 }
 
-// PeersOf returns the sessions of speaker sp, in plan order. It scans every
-// session; callers with many speakers should index the plan themselves.
+// PeersOf returns the sessions of speaker sp, in plan order. The index is
+// built on the first call; the slice is shared: do not modify it.
 func (p *Plan) PeersOf(sp int) []int {
-	var out []int
-	for i := range p.Sessions {
-		if p.Sessions[i].A == sp || p.Sessions[i].B == sp {
-			out = append(out, i)
+	p.peersOnce.Do(func() {
+		p.peersOff = make([]int, len(p.Speakers)+1)
+		for i := range p.Sessions {
+			p.peersOff[p.Sessions[i].A+1]++
+			if b := p.Sessions[i].B; b >= 0 {
+				p.peersOff[b+1]++
+			}
 		}
+		for i := 1; i < len(p.peersOff); i++ {
+			p.peersOff[i] += p.peersOff[i-1]
+		}
+		p.peers = make([]int, p.peersOff[len(p.Speakers)])
+		fill := slices.Clone(p.peersOff)
+		for i := range p.Sessions {
+			s := &p.Sessions[i]
+			p.peers[fill[s.A]] = i
+			fill[s.A]++
+			if s.B >= 0 {
+				p.peers[fill[s.B]] = i
+				fill[s.B]++
+			}
+		}
+	})
+	if sp < 0 || sp >= len(p.Speakers) {
+		return nil
 	}
-	return out
+	return p.peers[p.peersOff[sp]:p.peersOff[sp+1]:p.peersOff[sp+1]]
 }
 
 // NewPlan works out the sessions Calico's confd would configure for BIRD on
