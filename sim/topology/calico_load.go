@@ -435,7 +435,7 @@ func (l *loader) rules(d *document, path string, in []RuleFile) []Rule {
 		}
 		r.HTTP = rf.HTTP.IsSet()
 		if r.HTTP {
-			l.nm.add(l.dec.kind, join(rp, "http"), rf.HTTP.Pos)
+			l.dec.notModelled(join(rp, "http"), rf.HTTP.Pos)
 		}
 		r.Source = l.entity(d, join(rp, "source"), rf.Source)
 		r.Destination = l.entity(d, join(rp, "destination"), rf.Destination)
@@ -469,7 +469,7 @@ func (l *loader) entity(d *document, path string, f EntityRuleFile) EntityRule {
 		l.selectorAt(f.ServiceAccounts.Selector)
 	}
 	if e.Services {
-		l.nm.add(l.dec.kind, join(path, "services"), f.Services.Pos)
+		l.dec.notModelled(join(path, "services"), f.Services.Pos)
 	}
 	return e
 }

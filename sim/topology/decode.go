@@ -89,6 +89,7 @@ func (si *structInfo) field(name string) (fieldInfo, bool) {
 type decoder struct {
 	doc     *document
 	kind    string // the resource kind, for the not-modelled list
+	base    string // the resource's path in its document (items[3] in a List)
 	errs    *errList
 	nm      *notModelledSet
 	structs map[reflect.Type]*structInfo
@@ -161,7 +162,7 @@ func (d *decoder) decode(n *ynode, path string, v reflect.Value) {
 		v.Set(reflect.ValueOf(Scalar{Value: n.text, Pos: d.doc.pos(n, path), vcol: n.vcol}))
 		return
 	case notModelledType:
-		d.nm.add(d.kind, path, d.doc.pos(n, path))
+		d.notModelled(path, d.doc.pos(n, path))
 		return
 	case rawType:
 		v.Set(reflect.ValueOf(Raw{node: n, Pos: d.doc.pos(n, path)}))
@@ -294,7 +295,7 @@ func (d *decoder) decodeStruct(n *ynode, path string, v reflect.Value) {
 		f, ok := si.field(k.text)
 		if !ok {
 			if si.lenient {
-				d.nm.add(d.kind, fp, d.doc.pos(k, fp))
+				d.notModelled(fp, d.doc.pos(k, fp))
 				continue
 			}
 			names := make([]string, len(si.fields))
@@ -310,6 +311,14 @@ func (d *decoder) decodeStruct(n *ynode, path string, v reflect.Value) {
 		}
 		d.decode(n.vals[i], fp, v.Field(f.index))
 	}
+}
+
+// notModelled lists a field by its path inside the resource.
+func (d *decoder) notModelled(path string, pos Pos) {
+	if d.base != "" {
+		path = strings.TrimPrefix(strings.TrimPrefix(path, d.base), ".")
+	}
+	d.nm.add(d.kind, path, pos)
 }
 
 func (d *decoder) integer(n *ynode, path string) (int64, bool) {

@@ -101,7 +101,7 @@ func (l *loader) resource(d *document, n *ynode, path string) {
 	}
 	key := av.str() + "/" + kind.str()
 	if h, ok := l.kinds[key]; ok {
-		l.dec.doc, l.dec.kind = d, kind.str()
+		l.dec.doc, l.dec.kind, l.dec.base = d, kind.str(), path
 		h(l, d, n, path)
 		return
 	}
@@ -135,7 +135,7 @@ func (l *loader) resource(d *document, n *ynode, path string) {
 // list reads the items of a List or *List.
 func (l *loader) list(d *document, n *ynode, path string) {
 	var lf ListFile
-	l.dec.doc, l.dec.kind = d, n.get("kind").str()
+	l.dec.doc, l.dec.kind, l.dec.base = d, n.get("kind").str(), path
 	l.dec.decode(n, path, reflectValue(&lf))
 	// Items of a typed list (PodList) may omit apiVersion and kind, as the
 	// API server's list responses do: they are the list's.

@@ -266,7 +266,7 @@ func (l *loader) includes() {
 // finish decodes every document, builds the model and validates it.
 func (l *loader) finish() (*Scenario, error) {
 	if l.scen != nil {
-		l.dec.doc, l.dec.kind = l.scen, ""
+		l.dec.doc, l.dec.kind, l.dec.base = l.scen, "", ""
 		l.dec.decode(l.scen.root, "", reflectValue(&l.sf))
 		if l.sf.APIVersion != ScenarioAPIVersion {
 			l.errs.add(Errorf(l.scen.pos(l.scen.root.get("apiVersion"), "apiVersion"), "", "apiVersion %q; this calisim reads %s", l.sf.APIVersion, ScenarioAPIVersion))
