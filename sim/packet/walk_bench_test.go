@@ -82,7 +82,7 @@ func TestWalkScale(t *testing.T) {
 			t.Fatalf("flow %d %s -> %s: %+v\n%s", k, f.Src.Name, f.Dst.Name, tr.Drop, summary(tr))
 		}
 	}
-	if el := time.Since(start); el > 3*time.Second {
+	if el := time.Since(start); el > 3*time.Second && !raceEnabled {
 		t.Errorf("2,000 walks took %v (budget 3 s)", el)
 	}
 }
