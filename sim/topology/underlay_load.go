@@ -343,6 +343,9 @@ func validNodeName(s string) bool {
 // applyCalicoNodes lays the Calico Node resources over the nodes of the
 // same name: labels, AS number, reflector cluster ID and address.
 func (l *loader) applyCalicoNodes(nodes []nodeIn, subnets []Subnet) {
+	if len(l.in.calicoNodes) == 0 {
+		return
+	}
 	idx := make(map[string]int, len(nodes))
 	for i, n := range nodes {
 		idx[n.node.Name] = i
@@ -403,7 +406,7 @@ func (l *loader) assignAddresses(sc *Scenario, nodes []nodeIn) {
 			byName[s.Name] = i
 		}
 	}
-	used := make(map[netip.Addr]string, len(nodes))
+	used := map[netip.Addr]string{} // explicit addresses only: few
 	claim := func(a netip.Addr, owner string, pos Pos) {
 		if prev, ok := used[a]; ok {
 			l.errs.add(Errorf(pos, "", "%s is used twice: by %s and by %s", a, prev, owner))
