@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -28,9 +29,9 @@ var (
 )
 
 // ConvergenceChart plots the established BGP sessions over virtual time
-// from a timeline (session-established adds one, session-down removes
-// one), with a red mark at each failure and a grey one where BGP
-// converged. It returns SVG.
+// from a timeline (session-established adds, session-down removes, as
+// many as the event counts), with a red mark at each failure and a grey
+// one where BGP converged. It returns SVG.
 func ConvergenceChart(title string, timeline []sim.Event) ([]byte, error) {
 	p := plot.New()
 	p.Title.Text = title
@@ -44,10 +45,10 @@ func ConvergenceChart(title string, timeline []sim.Event) ([]byte, error) {
 		t := float64(e.AtMillis) / 1000
 		switch e.What {
 		case "session-established":
-			up++
+			up += eventCount(e)
 			pts = append(pts, plotter.XY{X: t, Y: float64(up)})
 		case "session-down":
-			up--
+			up = max(0, up-eventCount(e))
 			pts = append(pts, plotter.XY{X: t, Y: float64(up)})
 		case "failure":
 			fails = append(fails, plotter.XY{X: t, Y: float64(up)})
@@ -92,28 +93,66 @@ func ConvergenceChart(title string, timeline []sim.Event) ([]byte, error) {
 	p.Legend.Top = true
 	p.Legend.Left = false
 	p.Y.Min = 0
+	headroom(p, pts)
 	return chartSVG(p)
 }
 
-// BarChart plots one bar per label (in the order given) and returns SVG.
-func BarChart(title, yLabel string, labels []string, values []float64) ([]byte, error) {
-	if len(labels) != len(values) {
-		return nil, fmt.Errorf("bar chart %q: %d labels for %d values", title, len(labels), len(values))
+// eventCount is how many sessions one timeline event stands for: the BGP
+// engine merges a burst into one event whose detail begins "N in all".
+func eventCount(e sim.Event) int {
+	if f := strings.Fields(e.Detail); len(f) > 2 && f[1] == "in" && f[2] == "all" {
+		if n, err := strconv.Atoi(f[0]); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 1
+}
+
+// Series is one set of bars of a BarChart.
+type Series struct {
+	Name   string
+	Values []float64
+}
+
+var seriesColours = []color.Color{chartBlue, color.NRGBA{0xe0, 0x9a, 0x1e, 0xff}, chartGrey, chartRed}
+
+// BarChart plots one group of bars per label (in the order given), one bar
+// per series, and returns SVG.
+func BarChart(title, yLabel string, labels []string, series ...Series) ([]byte, error) {
+	for _, s := range series {
+		if len(s.Values) != len(labels) {
+			return nil, fmt.Errorf("bar chart %q: %d labels for %d values of %q", title, len(labels), len(s.Values), s.Name)
+		}
 	}
 	p := plot.New()
 	p.Title.Text = title
 	p.Y.Label.Text = yLabel
-	if len(values) == 0 {
+	if len(labels) == 0 || len(series) == 0 {
 		return chartSVG(p)
 	}
-	w := vg.Points(max(8, min(40, 360/float64(len(values)))))
-	bars, err := plotter.NewBarChart(plotter.Values(values), w)
-	if err != nil {
-		return nil, fmt.Errorf("bar chart %q: %w", title, err)
+	w := vg.Points(max(6, min(28, 300/float64(len(labels)*len(series)))))
+	for i, s := range series {
+		bars, err := plotter.NewBarChart(plotter.Values(s.Values), w)
+		if err != nil {
+			return nil, fmt.Errorf("bar chart %q: %w", title, err)
+		}
+		bars.Color = seriesColours[i%len(seriesColours)]
+		bars.LineStyle.Width = 0
+		bars.Offset = w * vg.Length(2*i-len(series)+1) / 2
+		p.Add(bars)
+		if len(series) > 1 {
+			p.Legend.Add(s.Name, bars)
+		}
 	}
-	bars.Color = chartBlue
-	bars.LineStyle.Width = 0
-	p.Add(bars, plotter.NewGrid())
+	p.Add(plotter.NewGrid())
+	p.Legend.Top = true
+	var top plotter.XYs
+	for _, s := range series {
+		for _, v := range s.Values {
+			top = append(top, plotter.XY{Y: v})
+		}
+	}
+	headroom(p, top)
 	short := make([]string, len(labels))
 	for i, l := range labels {
 		short[i] = shorten(l, 22)
@@ -126,6 +165,18 @@ func BarChart(title, yLabel string, labels []string, values []float64) ([]byte, 
 	}
 	p.Y.Min = 0
 	return chartSVG(p)
+}
+
+// headroom lifts the top of the Y axis above the data so that the legend,
+// drawn top right, covers none of it.
+func headroom(p *plot.Plot, pts plotter.XYs) {
+	hi := 0.0
+	for _, q := range pts {
+		hi = max(hi, q.Y)
+	}
+	if hi > 0 {
+		p.Y.Max = hi * 1.35
+	}
 }
 
 func shorten(s string, n int) string {

@@ -222,18 +222,19 @@ func charts(res *sim.Result, p *plan.Plan) ([]figure, error) {
 		}
 		if rec != nil {
 			var labels []string
-			var values []float64
+			ordinary, busiest := viz.Series{Name: "ordinary node"}, viz.Series{Name: "busiest node (a reflector)"}
 			for _, o := range p.Options {
 				if o.Encapsulation == rec.Encapsulation {
 					labels = append(labels, string(o.BGP))
-					values = append(values, float64(o.MaxPeersPerNode))
+					ordinary.Values = append(ordinary.Values, float64(o.MaxClientPeers))
+					busiest.Values = append(busiest.Values, float64(o.MaxPeersPerNode))
 				}
 			}
-			s, err := viz.BarChart(fmt.Sprintf("BGP peers per node (%s)", rec.Encapsulation), "most sessions on one node", labels, values)
+			s, err := viz.BarChart(fmt.Sprintf("BGP peers per node (%s)", rec.Encapsulation), "established sessions", labels, ordinary, busiest)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, figure{Caption: "The most BGP sessions any node holds, full mesh against route reflectors.", SVG: template.HTML(s)})
+			out = append(out, figure{Caption: "BGP sessions of an ordinary node and of the busiest node, full mesh against route reflectors.", SVG: template.HTML(s)})
 		}
 	}
 	if len(res.Paths) > 0 {
@@ -243,7 +244,7 @@ func charts(res *sim.Result, p *plan.Plan) ([]figure, error) {
 			labels = append(labels, p.From+" → "+p.To)
 			values = append(values, float64(p.PathMTU))
 		}
-		s, err := viz.BarChart("Path MTU per path", "bytes", labels, values)
+		s, err := viz.BarChart("Path MTU per path", "bytes", labels, viz.Series{Name: "path MTU", Values: values})
 		if err != nil {
 			return nil, err
 		}
