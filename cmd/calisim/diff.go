@@ -33,12 +33,14 @@ input is wrong.`,
   calisim diff mesh.yaml reflectors.yaml -o json | jq '.changes[] | select(.section=="bgp")'`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
-			format := f.output
-			if format == "text" {
-				format = string(printer.Table) // the text diff is this command's table
-			}
-			out, err := printer.ParseFormat(format, printer.Table, printer.JSON)
-			if err != nil {
+			// The text diff is this command's table.
+			var out printer.Format
+			switch f.output {
+			case "text":
+				out = printer.Table
+			case "json":
+				out = printer.JSON
+			default:
 				return usageError{fmt.Errorf("-o %q: want text or json", f.output)}
 			}
 			opts, err := f.options()
