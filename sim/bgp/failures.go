@@ -373,8 +373,7 @@ func (m *model) updateReach(s int32, ok bool, by string) {
 	if !ok {
 		switch {
 		case st.State == StateEstablished:
-			m.rt[s].gen++
-			m.schedule(m.holdDeadline(s), evHoldExpire, s, m.rt[s].gen)
+			m.goSilent(s)
 		default:
 			m.rt[s].gen++
 			m.rt[s].tcpUp = -1
@@ -384,7 +383,7 @@ func (m *model) updateReach(s int32, ok bool, by string) {
 	}
 	switch {
 	case st.State == StateEstablished:
-		m.rt[s].gen++ // traffic passes again before the hold timer ran out
+		m.resume(s)
 	case m.canEstablish(s):
 		m.rt[s].gen++
 		m.schedule(m.now+m.rng.Int64N(int64(connectRetry)), evConnect, s, m.rt[s].gen)
@@ -394,12 +393,70 @@ func (m *model) updateReach(s int32, ok bool, by string) {
 }
 
 // holdDeadline is when the hold timers of Established session s run out
-// if nothing gets through from now on: 240 s after the last KEEPALIVE.
+// when nothing gets through since it went silent (or from now on): 240 s
+// after the last KEEPALIVE.
 func (m *model) holdDeadline(s int32) int64 {
-	est := m.rt[s].estAt
+	r := &m.rt[s]
+	from := m.now
+	if r.silent >= 0 {
+		from = r.silent
+	}
 	ka := int64(keepaliveTime)
-	last := est + (m.now-est)/ka*ka
+	last := r.estAt + (from-r.estAt)/ka*ka
 	return last + int64(holdTime)
+}
+
+// goSilent: nothing gets through on Established session s from now on (an
+// end died, or the underlay drops TCP/179); its hold timers will expire.
+// A session already silent keeps its earlier deadline.
+func (m *model) goSilent(s int32) {
+	r := &m.rt[s]
+	if r.silent >= 0 {
+		return
+	}
+	r.silent = m.now
+	r.gen++
+	m.schedule(m.holdDeadline(s), evHoldExpire, s, r.gen)
+}
+
+// resume: packets pass again on silent Established session s. If both ends
+// are the ones that established it, KEEPALIVEs get through again before the
+// hold timer ran out; if an end restarted meanwhile, its peer learns of the
+// restart (graceful restart) at its next connection attempt.
+func (m *model) resume(s int32) {
+	r := &m.rt[s]
+	if r.silent < 0 || !r.reach || !m.sp[r.a].up || !m.sp[r.b].up {
+		return
+	}
+	restarted := int32(-1)
+	for _, x := range [2]int32{r.a, r.b} {
+		if m.sp[x].upSince > r.estAt {
+			restarted = x
+		}
+	}
+	if restarted < 0 {
+		r.silent = -1
+		r.gen++ // the pending hold expiry is void
+		return
+	}
+	m.scheduleRestartDetect(s, restarted, m.now+m.rng.Int64N(int64(connectRetry)))
+}
+
+// scheduleRestartDetect plans when the live end of silent session s learns
+// that x restarted: when x connects (at activeAt, if x is an active end),
+// else at the live end's next KEEPALIVE, answered by a reset. Nothing
+// happens if the hold timer runs out first.
+func (m *model) scheduleRestartDetect(s int32, x int32, activeAt int64) {
+	r := &m.rt[s]
+	at := activeAt
+	if m.p.Sessions[s].Passive == int(x) {
+		ka := int64(keepaliveTime)
+		at = r.estAt + ((m.now-r.estAt)/ka+1)*ka
+	}
+	if at < m.holdDeadline(s) {
+		r.gen++
+		m.schedule(at, evRestartDetect, s, r.gen)
+	}
 }
 
 // holdExpired: the live ends of session s give up on it.
@@ -440,8 +497,7 @@ func (m *model) speakerDown(x int32) {
 		}
 		switch {
 		case m.st[s].State == StateEstablished:
-			m.rt[s].gen++
-			m.schedule(m.holdDeadline(s), evHoldExpire, s, m.rt[s].gen)
+			m.goSilent(s)
 		default:
 			m.rt[s].gen++
 			m.rt[s].tcpUp = -1
@@ -482,6 +538,7 @@ func (m *model) dropRIB(o *rib) {
 func (m *model) speakerUp(x int32) {
 	sp := &m.sp[x]
 	sp.up = true
+	sp.upSince = m.now
 	if sp.caring {
 		sp.deferring = true
 		sp.deferGen++
@@ -493,17 +550,10 @@ func (m *model) speakerUp(x int32) {
 		active := ses.Passive != int(x)
 		switch {
 		case st.State == StateEstablished:
-			// The peer still holds the old session: graceful restart.
-			var at int64
-			if active {
-				at = m.now + int64(connectDelay) + m.rng.Int64N(int64(startSkew))
-			} else {
-				ka := int64(keepaliveTime)
-				at = m.rt[s].estAt + ((m.now-m.rt[s].estAt)/ka+1)*ka
-			}
-			if at < m.holdDeadline(s) {
-				m.rt[s].gen++
-				m.schedule(at, evRestartDetect, s, m.rt[s].gen)
+			// The peer still holds the old session: graceful restart, once
+			// packets get through.
+			if m.rt[s].reach && m.sp[ses.Other(int(x))].up {
+				m.scheduleRestartDetect(s, x, m.now+int64(connectDelay)+m.rng.Int64N(int64(startSkew)))
 			}
 		case m.canEstablish(s):
 			m.rt[s].gen++

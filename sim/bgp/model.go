@@ -49,6 +49,7 @@ type speakerState struct {
 	// deferral), so peers keep its stale routes meanwhile.
 	deferring bool
 	deferGen  uint32
+	upSince   int64 // when it last came up (0: from the start)
 }
 
 func (s *speakerState) isLocal(p int32) bool {
@@ -157,7 +158,7 @@ func (m *model) initSessions() {
 	m.spSessOff = make([]int32, len(m.sp)+1)
 	for i := range m.p.Sessions {
 		s := &m.p.Sessions[i]
-		m.rt[i] = sessRT{a: int32(s.A), b: int32(s.B), tcpUp: -1, reach: s.Reachable, refused: s.Refused != ""}
+		m.rt[i] = sessRT{a: int32(s.A), b: int32(s.B), tcpUp: -1, silent: -1, reach: s.Reachable, refused: s.Refused != ""}
 		m.blocked[i] = s.Blocked
 		m.spSessOff[s.A+1]++
 		if s.B >= 0 {
@@ -365,6 +366,7 @@ type sessRT struct {
 	admin   bool     // administratively down
 	refused bool     // no speaker at the address, or a bad peer AS
 	estAt   int64    // when it last became Established
+	silent  int64    // Established, but nothing gets through since then; -1: no
 	tcpUp   int64    // when the pending connection reaches OpenSent; -1: none
 }
 
@@ -468,6 +470,7 @@ func (m *model) establish(s int32) {
 	st.State, st.Since, st.Reason = StateEstablished, time.Duration(m.now), ""
 	m.rt[s].estAt = m.now
 	m.rt[s].tcpUp = -1
+	m.rt[s].silent = -1
 	m.activity()
 	m.noteSession("session-established", s, "")
 	g := r.g
@@ -506,6 +509,7 @@ func (m *model) closeSession(s int32, state State, reason string) {
 	ses := &m.p.Sessions[s]
 	m.rt[s].gen++
 	m.rt[s].tcpUp = -1
+	m.rt[s].silent = -1
 	wasUp := m.st[s].State == StateEstablished
 	m.st[s] = SessionState{State: state, Since: time.Duration(m.now), Reason: reason}
 	m.activity()
