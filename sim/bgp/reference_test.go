@@ -13,10 +13,10 @@ import (
 
 // refRoute is a best route in the slow reference.
 type refRoute struct {
-	a     *adv
-	from  int // -1: local
-	ebgp  bool
-	lp    uint32
+	a    *adv
+	from int // -1: local
+	ebgp bool
+	lp   uint32
 }
 
 // reference computes the settled best routes of a plan the slow way, with
