@@ -35,7 +35,7 @@ type NodeResult struct {
 	PodMTU    int      `json:"podMTU"`
 	Peers     int      `json:"peers"` // established BGP sessions
 	Reflector bool     `json:"reflector,omitempty"`
-	Routes    int      `json:"routes"` // lines in its route table
+	Routes    int      `json:"routes,omitempty"` // lines in its route table (clusters up to 1,000 nodes)
 }
 
 // BGPResult is the BGP layout after everything settled.

@@ -46,11 +46,12 @@ are inline; there is no script and no link to any other resource.`,
 			if err != nil {
 				return err
 			}
-			res, err := sim.Run(c.Context(), sc, opts)
+			in := report.Input{Scenario: sc, Diagrams: viz.Options{Expand: f.expand}}
+			res, err := simulate(c, sc, opts, &in.Diagrams)
 			if err != nil {
 				return err
 			}
-			in := report.Input{Scenario: sc, Result: res, Diagrams: viz.Options{Expand: f.expand}}
+			in.Result = res
 			if opts.At > 0 {
 				at := opts.At
 				in.Diagrams.At = &at

@@ -50,6 +50,7 @@ network policy allows; and what the Calico reference architecture recommends.
 	for _, mk := range commands {
 		root.AddCommand(mk())
 	}
+	addProfiling(root)
 	return root
 }
 
