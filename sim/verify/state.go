@@ -138,6 +138,9 @@ func normDst(s string) string {
 		return "default"
 	}
 	if p, err := netip.ParsePrefix(s); err == nil {
+		if p.Bits() == 0 {
+			return "default"
+		}
 		return p.Masked().String()
 	}
 	if a, err := netip.ParseAddr(s); err == nil {
