@@ -2,6 +2,7 @@ package viz
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 	"time"
 
@@ -104,7 +105,7 @@ func BGP(sc *topology.Scenario, res *sim.Result, opts Options) *Graph {
 	if res == nil {
 		return g
 	}
-	kinds := sessionEdges(g, res.BGP.Peerings, drawnAs, collapsed)
+	kinds := sessionEdges(g, opts.peerings(res), drawnAs, collapsed)
 	legend(g, kinds)
 	return g
 }
@@ -201,7 +202,7 @@ type sessionKey struct {
 
 // sessionEdges adds one edge per session (or per group pair and kind when
 // collapsed) and returns the kinds drawn, in order of appearance.
-func sessionEdges(g *Graph, ps []sim.Peering, drawnAs map[string]string, collapsed bool) []string {
+func sessionEdges(g *Graph, ps iter.Seq[sim.Peering], drawnAs map[string]string, collapsed bool) []string {
 	var kinds []string
 	seenKind := map[string]bool{}
 	type agg struct {
@@ -210,7 +211,7 @@ func sessionEdges(g *Graph, ps []sim.Peering, drawnAs map[string]string, collaps
 	}
 	var order []*agg
 	byKey := map[sessionKey]*agg{}
-	for _, p := range ps {
+	for p := range ps {
 		a, b := drawnAs[p.A], drawnAs[p.B]
 		if a == "" || b == "" {
 			continue // an endpoint the scenario does not draw

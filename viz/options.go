@@ -1,9 +1,11 @@
 package viz
 
 import (
+	"iter"
 	"slices"
 	"time"
 
+	"github.com/calisim/calisim/sim"
 	"github.com/calisim/calisim/sim/topology"
 )
 
@@ -21,6 +23,18 @@ type Options struct {
 	// At is the moment of a failure scenario the BGP view shows: failures
 	// at or before it are drawn. Nil: after every failure.
 	At *time.Duration
+	// Peerings are the BGP sessions the BGP view draws when the result does
+	// not list them (sim leaves Result.BGP.Peerings empty past 50,000
+	// sessions); the command fills it from the twin. Nil: the result's.
+	Peerings iter.Seq[sim.Peering]
+}
+
+// peerings is what the BGP view draws.
+func (o Options) peerings(res *sim.Result) iter.Seq[sim.Peering] {
+	if len(res.BGP.Peerings) == 0 && o.Peerings != nil {
+		return o.Peerings
+	}
+	return slices.Values(res.BGP.Peerings)
 }
 
 func (o Options) collapse(nodes int) bool {

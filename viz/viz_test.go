@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -338,4 +339,20 @@ func FuzzQuote(f *testing.F) {
 		}
 		wellFormed(t, buf.Bytes())
 	})
+}
+
+// TestPeeringsFromOptions: a result without its session list (a large
+// scenario) draws the sessions Options.Peerings gives, the same picture.
+func TestPeeringsFromOptions(t *testing.T) {
+	sc, res := mesh(60)
+	want := BGP(sc, res, Options{}).DOT()
+	ps := res.BGP.Peerings
+	res.BGP.Peerings = nil
+	if got := BGP(sc, res, Options{}).DOT(); bytes.Equal(got, want) || bytes.Contains(got, []byte("mesh ×")) {
+		t.Error("no sessions listed, yet the view drew them")
+	}
+	got := BGP(sc, res, Options{Peerings: slices.Values(ps)}).DOT()
+	if !bytes.Equal(got, want) {
+		t.Errorf("Options.Peerings drew another picture:\n%s", got)
+	}
 }
