@@ -135,6 +135,10 @@ func maxLinkMTU(sc *topology.Scenario) int {
 	return m
 }
 
+// MaxNamespaces bounds a build: every node, router, subnet, external and pod
+// is a namespace, and each costs memory and a BIRD or a few processes.
+const MaxNamespaces = 1000
+
 // PlanLab computes the lab for in. dir is the run's temporary folder.
 func PlanLab(in *Input, names Names, dir string, opt LabOptions) (*Lab, error) {
 	if err := in.validate(); err != nil {
@@ -309,6 +313,10 @@ func PlanLab(in *Input, names Names, dir string, opt LabOptions) (*Lab, error) {
 		ipn(ns, "route", "add", "default", "via", podGW.String(), "dev", Eth0)
 	}
 
+	if len(l.Namespaces) > MaxNamespaces {
+		return nil, fmt.Errorf("verify: scenario %q needs %d network namespaces; verify builds at most %d (fewer nodes, pods or replicas)",
+			sc.Name, len(l.Namespaces), MaxNamespaces)
+	}
 	l.planFelix(in, opt)
 	l.planFabric(in)
 	if err := l.planBird(in, g); err != nil {

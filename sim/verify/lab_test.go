@@ -165,3 +165,30 @@ func TestPhasesKeepOrderInsideANamespace(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanLabBound(t *testing.T) {
+	h := twoNodesNative()
+	h.podsEach = MaxNamespaces
+	in := h.build(t)
+	if _, err := PlanLab(in, Names{RunID: "big"}, "/tmp/x", LabOptions{}); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("a scenario beyond MaxNamespaces must be refused, got %v", err)
+	}
+}
+
+func BenchmarkPlanLab(b *testing.B) {
+	sc, err := topology.Load(filepath.Join("..", "..", "scenarios", "verify-tor-10.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	alloc, err := ipam.Allocate(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &Input{Scenario: sc, Alloc: alloc}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := PlanLab(in, Names{RunID: "bench"}, "/tmp/x", LabOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
