@@ -181,7 +181,11 @@ func speakerGroup(sc *topology.Scenario, gr *group, ix *resultIndex, fails failS
 		}
 	}
 	if known > 0 {
-		lines = append(lines, rangeText("", lo, hi)+" peers up each")
+		peers := thousands(lo)
+		if hi != lo {
+			peers += "–" + thousands(hi)
+		}
+		lines = append(lines, peers+" peers up each")
 	}
 	out := Node{ID: gr.id(), Attrs: attrs("label", strings.Join(lines, "\n"), "fillcolor", roleFill(gr.role), "peripheries", "2")}
 	if down > 0 {

@@ -257,9 +257,9 @@ func groupNode(sc *topology.Scenario, gr *group, ix *resultIndex, fails failStat
 
 func rangeText(prefix string, lo, hi int) string {
 	if lo == hi {
-		return prefix + thousands(lo)
+		return fmt.Sprintf("%s%d", prefix, lo)
 	}
-	return prefix + thousands(lo) + "–" + thousands(hi)
+	return fmt.Sprintf("%s%d–%d", prefix, lo, hi)
 }
 
 func markFailed(n *Node, fails failState, key string) {
