@@ -16,6 +16,11 @@ import (
 func Path(sc *topology.Scenario, p sim.Path, opts Options) *Graph {
 	g := newGraph("path", pathTitle(sc, p))
 	g.Attrs.Set("ranksep", "0.5")
+	if len(p.Hops) > 5 {
+		// A long walk reads top to bottom; left to right it is too wide.
+		g.Attrs.Set("rankdir", "TB")
+		g.Attrs.Set("ranksep", "0.35")
+	}
 	g.NodeDefaults.Set("fillcolor", colHopFill)
 
 	var prevID, prevAt string
@@ -102,6 +107,8 @@ func placeFill(at string) string {
 		return colSubnetFill
 	case strings.HasPrefix(at, "external/"):
 		return "#ffffff"
+	case strings.HasPrefix(at, "subnet/"):
+		return "#fbf7ee"
 	}
 	return "#f0f7ee" // a pod or an address
 }
