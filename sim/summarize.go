@@ -39,6 +39,7 @@ func (tw *Twin) Result(ctx context.Context) (*Result, error) {
 	res.BGP = tw.bgpResult()
 	res.IPAM = tw.ipamResult()
 
+	tw.Options.stage("packets")
 	flows, err := tw.flows(ctx)
 	if err != nil {
 		return nil, err
@@ -59,6 +60,7 @@ func (tw *Twin) Result(ctx context.Context) (*Result, error) {
 	r := sc.Resources
 	res.Policy.Policies = len(r.GlobalNetworkPolicies) + len(r.NetworkPolicies) + len(r.KubeNetworkPolicies)
 
+	tw.Options.stage("findings")
 	res.Findings = tw.advisor().findings()
 	for _, w := range sc.Warnings {
 		res.Warnings = append(res.Warnings, w.String())

@@ -28,6 +28,16 @@ type Options struct {
 	// MaxSampledPaths bounds the flows sampled when the scenario names none
 	// (0: DefaultSampledPaths).
 	MaxSampledPaths int
+	// Progress, when set, is told each stage as it starts (for a progress
+	// bar); it must be safe to call from the caller's goroutine.
+	Progress func(stage string)
+}
+
+// stage reports a stage to the progress callback, if any.
+func (o Options) stage(s string) {
+	if o.Progress != nil {
+		o.Progress(s)
+	}
 }
 
 // DefaultSampledPaths bounds the sample of flows of a scenario without flows.
@@ -58,10 +68,13 @@ func Build(ctx context.Context, sc *topology.Scenario, opts Options) (*Twin, err
 		return nil, err
 	}
 	tw := &Twin{Scenario: sc, Options: opts}
+	opts.stage("underlay graph")
 	tw.Graph = topology.NewGraph(sc)
+	opts.stage("IPAM")
 	if tw.Alloc, err = ipam.Allocate(sc); err != nil {
 		return nil, err
 	}
+	opts.stage("BGP peering plan")
 	if tw.Plan, err = bgp.NewPlan(sc, tw.Graph, tw.Alloc); err != nil {
 		return nil, err
 	}
@@ -69,9 +82,11 @@ func Build(ctx context.Context, sc *topology.Scenario, opts Options) (*Twin, err
 	if opts.At > 0 {
 		failures = slices.DeleteFunc(slices.Clone(failures), func(f topology.Failure) bool { return f.At > opts.At })
 	}
+	opts.stage("BGP (" + eng.Name() + " engine)")
 	if tw.BGP, err = eng.Run(ctx, tw.Plan, bgp.Options{Seed: opts.Seed, Until: opts.At, Failures: failures}); err != nil {
 		return nil, fmt.Errorf("running BGP (%s engine): %w", eng.Name(), err)
 	}
+	opts.stage("dataplane")
 	if tw.Dataplane, err = dataplane.Build(sc, tw.Graph, tw.Alloc, tw.Plan, tw.BGP); err != nil {
 		return nil, err
 	}
@@ -82,6 +97,7 @@ func Build(ctx context.Context, sc *topology.Scenario, opts Options) (*Twin, err
 	for i, p := range tw.Alloc.Pods {
 		addrs[i] = p.Addr
 	}
+	opts.stage("policy")
 	if tw.Policy, err = policy.New(sc, addrs); err != nil {
 		return nil, err
 	}

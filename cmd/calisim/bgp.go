@@ -34,7 +34,9 @@ status does. Without --node it prints the first 20 nodes.`,
 			if err != nil {
 				return usageError{err}
 			}
-			opts, err := f.options()
+			pr := newProgress(c.ErrOrStderr(), -1)
+			defer pr.Done()
+			opts, err := f.options(pr)
 			if err != nil {
 				return err
 			}
@@ -85,5 +87,8 @@ status does. Without --node it prints the first 20 nodes.`,
 	f.register(c, true)
 	c.Flags().StringVar(&f.node, "node", "", "the node whose peers to print")
 	c.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
+	_ = c.RegisterFlagCompletionFunc("node", completeNodes)
+	_ = c.RegisterFlagCompletionFunc("engine", completeWords("model", "gobgp"))
+	_ = c.RegisterFlagCompletionFunc("output", completeWords("table", "json", "yaml"))
 	return c
 }

@@ -127,6 +127,9 @@ Modes:
 	c.Flags().StringVar(&f.to, "to", "", "destination reference (with --explain)")
 	c.Flags().StringVar(&f.port, "port", "tcp/80", "tcp/N, udp/N, sctp/N or icmp")
 	c.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml|connlist")
+	_ = c.RegisterFlagCompletionFunc("from", completeRefs)
+	_ = c.RegisterFlagCompletionFunc("to", completeRefs)
+	_ = c.RegisterFlagCompletionFunc("output", completeWords("table", "json", "yaml", "connlist"))
 	return c
 }
 

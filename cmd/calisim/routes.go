@@ -38,7 +38,9 @@ vxlan.calico onlink) and a /32 per local pod on its cali veth.
 			if f.node == "" {
 				return usageError{fmt.Errorf("--node is required")}
 			}
-			opts, err := f.options()
+			pr := newProgress(c.ErrOrStderr(), -1)
+			defer pr.Done()
+			opts, err := f.options(pr)
 			if err != nil {
 				return err
 			}
@@ -64,5 +66,8 @@ vxlan.calico onlink) and a /32 per local pod on its cali veth.
 	f.register(c, true)
 	c.Flags().StringVar(&f.node, "node", "", "the node whose table to print")
 	c.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table (ip route form)|json|yaml")
+	_ = c.RegisterFlagCompletionFunc("node", completeNodes)
+	_ = c.RegisterFlagCompletionFunc("engine", completeWords("model", "gobgp"))
+	_ = c.RegisterFlagCompletionFunc("output", completeWords("table", "json", "yaml"))
 	return c
 }

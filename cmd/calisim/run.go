@@ -39,7 +39,9 @@ the input is wrong.
 			if err != nil {
 				return usageError{err}
 			}
-			opts, err := f.options()
+			pr := newProgress(c.ErrOrStderr(), -1)
+			defer pr.Done()
+			opts, err := f.options(pr)
 			if err != nil {
 				return err
 			}
@@ -82,5 +84,7 @@ the input is wrong.
 	f.register(c, true)
 	c.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
 	c.Flags().BoolVar(&f.timeline, "timeline", false, "print the BGP events that changed state, in virtual time")
+	_ = c.RegisterFlagCompletionFunc("engine", completeWords("model", "gobgp"))
+	_ = c.RegisterFlagCompletionFunc("output", completeWords("table", "json", "yaml"))
 	return c
 }

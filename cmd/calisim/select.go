@@ -76,5 +76,6 @@ refuses exits 2 with the column of the problem.`,
 	}
 	c.Flags().StringVar(&f.labels, "labels", "", `a JSON label set, e.g. '{"app":"web"}'`)
 	c.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
+	_ = c.RegisterFlagCompletionFunc("output", completeWords("table", "json", "yaml"))
 	return c
 }

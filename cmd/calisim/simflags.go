@@ -23,8 +23,13 @@ func (f *simFlags) register(c *cobra.Command, withAt bool) {
 	}
 }
 
-func (f *simFlags) options() (sim.Options, error) {
+// options are the sim options of the flags; the progress reporter, when
+// given, is told each stage.
+func (f *simFlags) options(pr ...*progress) (sim.Options, error) {
 	o := sim.Options{Engine: f.engine, Seed: f.seed}
+	if len(pr) > 0 && pr[0] != nil {
+		o.Progress = pr[0].Stage
+	}
 	if f.at != "" {
 		d, err := time.ParseDuration(f.at)
 		if err != nil || d <= 0 {

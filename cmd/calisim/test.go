@@ -50,7 +50,10 @@ The last line is exactly "N passed, N failed". Exit 1 when any failed.`,
 			if err != nil {
 				return usageError{err}
 			}
-			suites := runSuites(c.Context(), groups, opts)
+			pr := newProgress(c.ErrOrStderr(), len(groups))
+			pr.Stage("scenarios")
+			suites := runSuites(c.Context(), groups, opts, pr.Step)
+			pr.Done()
 			w := c.OutOrStdout()
 			passed, failedN := 0, 0
 			for _, s := range suites {
@@ -95,7 +98,7 @@ type suite struct {
 }
 
 // runSuites runs the scenarios in parallel and returns them in input order.
-func runSuites(ctx context.Context, groups [][]string, opts sim.Options) []suite {
+func runSuites(ctx context.Context, groups [][]string, opts sim.Options, step func()) []suite {
 	out := make([]suite, len(groups))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -108,6 +111,7 @@ func runSuites(ctx context.Context, groups [][]string, opts sim.Options) []suite
 			start := time.Now()
 			out[i] = runSuite(ctx, g, opts)
 			out[i].elapsed = time.Since(start)
+			step()
 		}()
 	}
 	wg.Wait()

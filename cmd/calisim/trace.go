@@ -61,7 +61,9 @@ file that Wireshark and tshark decode.`,
 			if f.size < 0 || f.size > 65507 {
 				return usageError{fmt.Errorf("--size %d: want 0 to 65507 payload bytes", f.size)}
 			}
-			opts, err := f.options()
+			pr := newProgress(c.ErrOrStderr(), -1)
+			defer pr.Done()
+			opts, err := f.options(pr)
 			if err != nil {
 				return err
 			}
@@ -110,6 +112,11 @@ file that Wireshark and tshark decode.`,
 	c.Flags().IntVar(&f.size, "size", packet.DefaultSize, "payload bytes (DF set); the pod's IP packet is size+20+20 (TCP) or +8")
 	c.Flags().StringVar(&f.pcap, "pcap", "", "write each hop's frame to this pcap file")
 	c.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
+	_ = c.RegisterFlagCompletionFunc("from", completeRefs)
+	_ = c.RegisterFlagCompletionFunc("to", completeRefs)
+	_ = c.RegisterFlagCompletionFunc("port", completeWords("tcp/80", "tcp/443", "udp/53", "icmp"))
+	_ = c.RegisterFlagCompletionFunc("engine", completeWords("model", "gobgp"))
+	_ = c.RegisterFlagCompletionFunc("output", completeWords("table", "json", "yaml"))
 	return c
 }
 

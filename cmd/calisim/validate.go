@@ -66,5 +66,6 @@ one-screen summary per scenario. Exit 0 when all are valid, 2 otherwise.`,
 		},
 	}
 	c.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table|json|yaml")
+	_ = c.RegisterFlagCompletionFunc("output", completeWords("table", "json", "yaml"))
 	return c
 }
