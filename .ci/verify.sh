@@ -37,7 +37,7 @@ for sc in verify-native verify-crosssubnet verify-vxlan verify-reflectors verify
   out=$("$bin" verify "scenarios/$sc.yaml" 2>&1)
   rc=$?
   # The differing checks and the summary; the full report with -o json.
-  printf '%s\n' "$out" | awk '/^(agree|differ|skipped) /{p = ($1 == "differ")} p'
+  printf '%s\n' "$out" | awk '/^$/{p = 0} /^(agree|differ|skipped) /{p = ($1 == "differ")} p'
   printf '%s\n' "$out" | tail -n 1
   case $rc in
     0) ;;
