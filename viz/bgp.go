@@ -216,6 +216,15 @@ func sessionEdges(g *Graph, ps iter.Seq[sim.Peering], drawnAs map[string]string,
 	var order []*agg
 	byKey := map[sessionKey]*agg{}
 	for p := range ps {
+		for _, end := range []string{p.A, p.B} {
+			if drawnAs[end] == "" && strings.HasPrefix(end, "peer/") {
+				// A BGPPeer naming an address where nothing speaks BGP.
+				g.Nodes = append(g.Nodes, Node{ID: end, Attrs: attrs(
+					"label", "no BGP speaker\n"+strings.TrimPrefix(end, "peer/"), "shape", "box", "style", "dashed,filled",
+					"fillcolor", colFailedFill, "color", colFailedLine, "fontcolor", colFailedLine)})
+				drawnAs[end] = end
+			}
+		}
 		a, b := drawnAs[p.A], drawnAs[p.B]
 		if a == "" || b == "" {
 			continue // an endpoint the scenario does not draw

@@ -83,6 +83,7 @@ func twoAZResult() *sim.Result {
 		peer("node/worker-b-1", "node/rr-2", "rr-client", true, ""),
 		peer("node/rr-1", "node/rr-2", "peer", false, "peer node/rr-1 is down"),
 		{A: "node/rr-2", B: "router/vpc", Kind: "router", EBGP: true, Established: true, State: "Established"},
+		{A: "node/rr-2", B: "peer/10.0.9.9", Kind: "router", EBGP: true, State: "Idle", Reason: "no BGP speaker at 10.0.9.9"},
 	}
 	res.Paths = []sim.Path{twoAZDropped(), twoAZDelivered()}
 	return res

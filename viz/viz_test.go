@@ -36,7 +36,7 @@ func viewCases() []viewCase {
 		{"topology-no-result", func() *Graph { return Topology(twoAZ(), nil, Options{}) },
 			[]string{"az-b", "master", "spare"}},
 		{"bgp-aws-two-az", func() *Graph { return BGP(twoAZ(), twoAZResult(), Options{}) },
-			[]string{"rr-1", "rr-2", "route reflectors, cluster 224.0.0.1", "DOWN", "router vpc", "rr-client"}},
+			[]string{"rr-1", "rr-2", "route reflectors, cluster 224.0.0.1", "DOWN", "router vpc", "rr-client", "no BGP speaker", "10.0.9.9"}},
 		{"bgp-aws-two-az-at-5s", func() *Graph { return BGP(twoAZ(), twoAZResult(), Options{At: &at5}) },
 			[]string{"rr-1", "at 5s"}},
 		{"path-delivered", func() *Graph { return Path(twoAZ(), twoAZDelivered(), Options{}) },
