@@ -43,12 +43,13 @@ const (
 	reasonClusterList
 	reasonNeighbor
 	reasonGroup
+	reasonOther // set by another engine, which did not say why (reads as "")
 )
 
 var reasonNames = [...]string{
 	"", "local", "only path", "higher local-pref", "shorter AS path", "lower origin",
 	"lower MED", "eBGP over iBGP", "lower router ID", "shorter cluster list",
-	"lower neighbour address", "first update group",
+	"lower neighbour address", "first update group", "",
 }
 
 func (r reason) String() string {

@@ -238,7 +238,7 @@ func (m *model) applyFailure(i int) {
 		case topology.FailDown:
 			if !m.rt[s].admin {
 				m.rt[s].admin = true
-				if m.st[s].State == StateEstablished {
+				if m.rt[s].st.State == StateEstablished {
 					m.closeSession(s, StateIdle, "administratively down")
 				} else {
 					m.rt[s].gen++
@@ -253,7 +253,7 @@ func (m *model) applyFailure(i int) {
 			}
 			if m.rt[s].admin {
 				m.rt[s].admin = false
-				if m.canEstablish(s) && m.st[s].State != StateEstablished {
+				if m.canEstablish(s) && m.rt[s].st.State != StateEstablished {
 					m.rt[s].gen++
 					m.schedule(m.now+int64(connectDelay)+m.rng.Int64N(int64(startSkew)), evConnect, s, m.rt[s].gen)
 				}
@@ -273,11 +273,12 @@ func (m *model) applyFailure(i int) {
 // setDown puts a session that cannot come up in its waiting state.
 func (m *model) setDown(s int32) {
 	state, reason := m.downState(s)
-	st := &m.st[s]
+	st := &m.rt[s].st
 	if st.State != state {
 		st.Since = time.Duration(m.now)
 	}
-	st.State, st.Reason = state, reason
+	st.State = state
+	m.setReason(s, reason)
 }
 
 // recomputeReach re-evaluates TCP/179 between the ends of every session
@@ -362,8 +363,13 @@ func (m *model) degraded() *topology.Scenario {
 // updateReach applies a new reachability to session s.
 func (m *model) updateReach(s int32, ok bool, by string) {
 	old := m.rt[s].reach
-	m.rt[s].reach, m.blocked[s] = ok, by
-	st := &m.st[s]
+	m.rt[s].reach = ok
+	if by == "" {
+		delete(m.blocked, s)
+	} else {
+		m.blocked[s] = by
+	}
+	st := &m.rt[s].st
 	if old == ok {
 		if !ok && st.State != StateEstablished {
 			m.setDown(s)
@@ -496,7 +502,7 @@ func (m *model) speakerDown(x int32) {
 			m.groups[gi].members--
 		}
 		switch {
-		case m.st[s].State == StateEstablished:
+		case m.rt[s].st.State == StateEstablished:
 			m.goSilent(s)
 		default:
 			m.rt[s].gen++
@@ -546,7 +552,7 @@ func (m *model) speakerUp(x int32) {
 	}
 	for _, s := range m.sessionsOf(x) {
 		ses := &m.p.Sessions[s]
-		st := &m.st[s]
+		st := &m.rt[s].st
 		active := ses.Passive != int(x)
 		switch {
 		case st.State == StateEstablished:
@@ -575,7 +581,8 @@ func (m *model) speakerUp(x int32) {
 // the peer's routes as stale (still subscribed) and the new session comes up.
 func (m *model) restartDetected(s int32) {
 	m.noteSession("graceful-restart", s, "")
-	m.st[s].State, m.st[s].Since, m.st[s].Reason = StateConnect, time.Duration(m.now), "graceful restart"
+	m.rt[s].st = status{State: StateConnect, Since: time.Duration(m.now)}
+	m.setReason(s, "graceful restart")
 	if m.canEstablish(s) {
 		m.connect(s, m.now, false)
 	}
@@ -585,7 +592,7 @@ func (m *model) restartDetected(s int32) {
 // grExpired: the restart time is over; stale routes of a session that did
 // not come back are dropped.
 func (m *model) grExpired(s int32) {
-	if m.st[s].State == StateEstablished {
+	if m.rt[s].st.State == StateEstablished {
 		return
 	}
 	state, reason := m.downState(s)
@@ -596,7 +603,7 @@ func (m *model) grExpired(s int32) {
 // can come up is Established.
 func (m *model) checkDeferral(x int32) {
 	for _, s := range m.sessionsOf(x) {
-		if m.canEstablish(s) && m.st[s].State != StateEstablished {
+		if m.canEstablish(s) && m.rt[s].st.State != StateEstablished {
 			return
 		}
 	}

@@ -81,11 +81,11 @@ type model struct {
 	idle         []*rib // shared ribs nobody uses, oldest first
 	nextRIB      int32
 
-	st        []SessionState
+	reason    map[int32]string // why a session is not Established (absent: no reason)
 	rt        []sessRT
 	spSessOff []int32 // speaker -> its sessions in spSess (CSR)
 	spSess    []int32
-	blocked   []string
+	blocked   map[int32]string
 	fail      failureState
 
 	lastActivity int64
@@ -152,14 +152,16 @@ func (m *model) initSpeakers() {
 
 func (m *model) initSessions() {
 	n := len(m.p.Sessions)
-	m.st = make([]SessionState, n)
+	m.reason = make(map[int32]string)
 	m.rt = make([]sessRT, n)
-	m.blocked = make([]string, n)
+	m.blocked = make(map[int32]string)
 	m.spSessOff = make([]int32, len(m.sp)+1)
 	for i := range m.p.Sessions {
 		s := &m.p.Sessions[i]
 		m.rt[i] = sessRT{a: int32(s.A), b: int32(s.B), tcpUp: -1, silent: -1, reach: s.Reachable, refused: s.Refused != ""}
-		m.blocked[i] = s.Blocked
+		if s.Blocked != "" {
+			m.blocked[int32(i)] = s.Blocked
+		}
 		m.spSessOff[s.A+1]++
 		if s.B >= 0 {
 			m.spSessOff[s.B+1]++
@@ -300,7 +302,9 @@ func (m *model) scheduleStart() {
 	for i := range m.p.Sessions {
 		s := int32(i)
 		if !m.canEstablish(s) {
-			m.st[i].State, m.st[i].Reason = m.downState(s)
+			state, reason := m.downState(s)
+			m.rt[i].st.State = state
+			m.setReason(s, reason)
 			continue
 		}
 		ses := &m.p.Sessions[i]
@@ -336,11 +340,11 @@ func (m *model) connect(s int32, at int64, unordered bool) {
 	m.rt[s].gen++
 	rtt := m.rtt()
 	m.rt[s].tcpUp = at + rtt
-	st := &m.st[s]
+	st := &m.rt[s].st
 	if st.State != StateConnect {
 		st.State, st.Since = StateConnect, time.Duration(m.now)
 	}
-	st.Reason = ""
+	m.setReason(s, "")
 	e := event{at: at + 2*rtt, seq: m.nextSeq(), kind: evEstablish, x: s, y: m.rt[s].gen}
 	if unordered {
 		m.q.pushUnordered(e)
@@ -355,6 +359,21 @@ func (m *model) canEstablish(s int32) bool {
 	return r.b >= 0 && !r.refused && r.reach && !r.admin && m.sp[r.a].up && m.sp[r.b].up
 }
 
+// status is a session's state and since when, without the reason (kept
+// apart, in a map, so that session state holds no pointers).
+type status struct {
+	State State
+	Since time.Duration
+}
+
+func (m *model) setReason(s int32, r string) {
+	if r == "" {
+		delete(m.reason, s)
+	} else {
+		m.reason[s] = r
+	}
+}
+
 // sessRT is the run-time state of a session the hot path needs, compact
 // (no pointers) so that millions of them stay cheap.
 type sessRT struct {
@@ -365,9 +384,10 @@ type sessRT struct {
 	reach   bool     // TCP/179 passes now
 	admin   bool     // administratively down
 	refused bool     // no speaker at the address, or a bad peer AS
-	estAt   int64    // when it last became Established
-	silent  int64    // Established, but nothing gets through since then; -1: no
-	tcpUp   int64    // when the pending connection reaches OpenSent; -1: none
+	st      status
+	estAt   int64 // when it last became Established
+	silent  int64 // Established, but nothing gets through since then; -1: no
+	tcpUp   int64 // when the pending connection reaches OpenSent; -1: none
 }
 
 // downState is the state and reason of a session that cannot come up.
@@ -387,7 +407,7 @@ func (m *model) downState(s int32) (State, string) {
 	case !m.rt[s].reach:
 		return StateConnect, m.unreachableReason(s)
 	}
-	return m.st[s].State, m.st[s].Reason
+	return m.rt[s].st.State, m.reason[s]
 }
 
 func (m *model) unreachableReason(s int32) string {
@@ -466,8 +486,9 @@ func (m *model) handle(e event) {
 // table (the initial UPDATEs).
 func (m *model) establish(s int32) {
 	r := &m.rt[s]
-	st := &m.st[s]
-	st.State, st.Since, st.Reason = StateEstablished, time.Duration(m.now), ""
+	st := &m.rt[s].st
+	st.State, st.Since = StateEstablished, time.Duration(m.now)
+	m.setReason(s, "")
 	m.rt[s].estAt = m.now
 	m.rt[s].tcpUp = -1
 	m.rt[s].silent = -1
@@ -510,8 +531,9 @@ func (m *model) closeSession(s int32, state State, reason string) {
 	m.rt[s].gen++
 	m.rt[s].tcpUp = -1
 	m.rt[s].silent = -1
-	wasUp := m.st[s].State == StateEstablished
-	m.st[s] = SessionState{State: state, Since: time.Duration(m.now), Reason: reason}
+	wasUp := m.rt[s].st.State == StateEstablished
+	m.rt[s].st = status{State: state, Since: time.Duration(m.now)}
+	m.setReason(s, reason)
 	m.activity()
 	g := m.rt[s].g
 	if m.rt[s].sub&1 != 0 {

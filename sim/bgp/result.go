@@ -30,12 +30,14 @@ type Result struct {
 }
 
 func (m *model) result() *Result {
-	r := &Result{Sessions: m.st, Converged: m.q.Len() == 0, Updates: m.updates, m: m}
+	r := &Result{Sessions: make([]SessionState, len(m.rt)), Converged: m.q.Len() == 0, Updates: m.updates, m: m}
 	for i := range r.Sessions {
-		st := &r.Sessions[i]
-		if st.State == StateConnect && m.rt[i].tcpUp >= 0 && m.rt[i].tcpUp <= m.now {
-			st.State, st.Since = StateOpenSent, time.Duration(m.rt[i].tcpUp)
+		rt := &m.rt[i]
+		st := SessionState{State: rt.st.State, Since: rt.st.Since, Reason: m.reason[int32(i)]}
+		if st.State == StateConnect && rt.tcpUp >= 0 && rt.tcpUp <= m.now {
+			st.State, st.Since = StateOpenSent, time.Duration(rt.tcpUp)
 		}
+		r.Sessions[i] = st
 	}
 	r.SettleTime = time.Duration(m.lastActivity)
 	if m.lastActivity > m.lastFailure {

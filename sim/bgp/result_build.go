@@ -3,6 +3,7 @@ package bgp
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -49,7 +50,6 @@ func NewResult(p *Plan, f Findings) (*Result, error) {
 	m.initPrefixes()
 	m.initSpeakers()
 	m.initSessions()
-	copy(m.st, f.Sessions)
 
 	type key struct{ recv, sender int32 }
 	groupOf := make(map[key]int32)
@@ -99,7 +99,7 @@ func NewResult(p *Plan, f Findings) (*Result, error) {
 	for gi := range m.groups {
 		m.groups[gi].rebuildKeys()
 	}
-	r := &Result{Sessions: m.st, Converged: f.Converged, ConvergenceTime: f.ConvergenceTime,
+	r := &Result{Sessions: slices.Clone(f.Sessions), Converged: f.Converged, ConvergenceTime: f.ConvergenceTime,
 		SettleTime: f.SettleTime, Updates: f.Updates, Timeline: f.Timeline, m: m}
 	r.PeakRoutes = make([]int, len(p.Speakers))
 	for x := range m.sp {
@@ -130,12 +130,12 @@ func NewResult(p *Plan, f Findings) (*Result, error) {
 }
 
 // reasonNamed maps a reason's name back to the reason ("" and unknown
-// names: reasonNone).
+// names: reasonOther; never reasonNone, which marks an absent entry).
 func reasonNamed(s string) reason {
 	for i, n := range reasonNames {
 		if n == s && s != "" {
 			return reason(i)
 		}
 	}
-	return reasonNone
+	return reasonOther
 }

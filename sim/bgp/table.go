@@ -12,7 +12,8 @@ import (
 const denseLimit = 4096
 
 // candTable maps prefix ids to rib entries, as a map while sparse and as an
-// array (g == -1: absent) once dense.
+// array once dense (an entry with no reason, the zero cand, is absent: a
+// new dense table needs no initialising pass).
 type candTable struct {
 	m     map[int32]cand
 	d     []cand
@@ -32,9 +33,6 @@ func newCandTable(total int) candTable {
 
 func (t *candTable) makeDense() {
 	t.d = make([]cand, t.total)
-	for i := range t.d {
-		t.d[i].g = -1
-	}
 	for p, c := range t.m {
 		t.d[p] = c
 	}
@@ -44,7 +42,7 @@ func (t *candTable) makeDense() {
 func (t *candTable) get(p int32) (cand, bool) {
 	if t.d != nil {
 		c := t.d[p]
-		return c, c.g >= 0
+		return c, c.why != reasonNone
 	}
 	c, ok := t.m[p]
 	return c, ok
@@ -52,7 +50,7 @@ func (t *candTable) get(p int32) (cand, bool) {
 
 func (t *candTable) set(p int32, c cand) {
 	if t.d != nil {
-		if t.d[p].g < 0 {
+		if t.d[p].why == reasonNone {
 			t.n++
 		}
 		t.d[p] = c
@@ -69,9 +67,9 @@ func (t *candTable) set(p int32, c cand) {
 
 func (t *candTable) del(p int32) {
 	if t.d != nil {
-		if t.d[p].g >= 0 {
+		if t.d[p].why != reasonNone {
 			t.n--
-			t.d[p].g = -1
+			t.d[p] = cand{}
 		}
 		return
 	}
@@ -90,7 +88,7 @@ func (t *candTable) keys() []int32 {
 	}
 	out := make([]int32, 0, t.n)
 	for p, c := range t.d {
-		if c.g >= 0 {
+		if c.why != reasonNone {
 			out = append(out, int32(p))
 		}
 	}
