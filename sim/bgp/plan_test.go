@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/calisim/calisim/sim/topology"
 )
@@ -286,5 +287,40 @@ func TestPlanOrigins(t *testing.T) {
 	}
 	if len(p.Origins[0]) != 1 || p.Origins[0][0] != block(0) || len(p.Origins[1]) != 0 {
 		t.Errorf("origins %v: want node 0's block only (pool no-export has disableBGPExport)", p.Origins)
+	}
+}
+
+// TestOddInputsDoNotPanic: nodes without addresses, duplicate addresses, a
+// peerIP that is the node's own, routers without interfaces, an empty
+// underlay: plans and runs, never a panic.
+func TestOddInputsDoNotPanic(t *testing.T) {
+	s := newScen().subnet("lan", "10.0.0.0/24").nodes("n", 3, "lan", "10.0.0.10", nil).
+		router("bare", 65001).router("nobgp", 0, "lan=10.0.0.1")
+	s.sc.Nodes[1].Addr = netip.Addr{}
+	s.sc.Nodes = append(s.sc.Nodes, s.sc.Nodes[0]) // duplicate name and address
+	s.sc.Nodes[3].Labels = map[string]string{}
+	s.peer(topology.BGPPeer{Name: "self", Node: "n-1", PeerIP: netip.MustParseAddr("10.0.0.10")})
+	s.peer(topology.BGPPeer{Name: "nobgp", PeerIP: netip.MustParseAddr("10.0.0.1"), ASNumber: 65000})
+	s.peer(topology.BGPPeer{Name: "outside", PeerIP: netip.MustParseAddr("192.0.2.1"), ASNumber: 65000})
+	s.fail(time.Second, topology.FailDown, "node", "n-1")
+	s.fail(2*time.Second, topology.FailDown, "router", "bare")
+	s.fail(3*time.Second, topology.FailDown, "subnet", "lan")
+	s.fail(4*time.Second, topology.FailUp, "subnet", "lan")
+	p, r := s.run(t, Options{Seed: 1})
+	for i := range p.Sessions {
+		_ = p.SessionName(i)
+	}
+	_ = dump(p, r)
+
+	empty := newScen()
+	p, r = empty.run(t, Options{})
+	if p.Topology != "none" || !r.Converged || len(r.Sessions) != 0 {
+		t.Errorf("empty scenario: %s, converged %v, %d sessions", p.Topology, r.Converged, len(r.Sessions))
+	}
+	if r.Routes(0) != nil || r.Established(5) != 0 {
+		t.Error("routes for a speaker that does not exist")
+	}
+	if _, ok := r.Lookup(-1, netip.MustParseAddr("10.0.0.1")); ok {
+		t.Error("lookup for speaker -1")
 	}
 }
