@@ -20,9 +20,21 @@ type ObjectMeta struct {
 	Generation                 NotModelled       `yaml:"generation"`
 	ManagedFields              NotModelled       `yaml:"managedFields"`
 	SelfLink                   NotModelled       `yaml:"selfLink"`
-	OwnerReferences            NotModelled       `yaml:"ownerReferences"`
+	OwnerReferences            []OwnerReference  `yaml:"ownerReferences"`
 	Finalizers                 NotModelled       `yaml:"finalizers"`
 	Pos                        Pos               `yaml:"-" json:"-"`
+}
+
+// OwnerReference is one of metadata.ownerReferences. A bare Pod's first
+// owner names its workload, as netpol-analyzer and kubectl show it
+// (`ns/name[ReplicaSet]`); elsewhere owners are read and not used.
+type OwnerReference struct {
+	APIVersion         string      `yaml:"apiVersion"`
+	Kind               string      `yaml:"kind"`
+	Name               string      `yaml:"name"`
+	UID                NotModelled `yaml:"uid"`
+	Controller         NotModelled `yaml:"controller"`
+	BlockOwnerDeletion NotModelled `yaml:"blockOwnerDeletion"`
 }
 
 // IPPoolFile is a Calico IPPool.

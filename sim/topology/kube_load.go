@@ -13,6 +13,9 @@ type kubeWorkloadIn struct {
 	w            Workload
 	nodeSelector map[string]string // Kubernetes map selector
 	daemon       bool
+	// a bare Pod's first ownerReference: its pods carry the owner as their
+	// workload (Pod.Workload, Pod.Kind)
+	ownerKind, ownerName string
 }
 
 type calicoConfigIn struct {
@@ -234,7 +237,16 @@ func (l *loader) pod(d *document, n *ynode, path string) {
 	l.decodeInto(d, n, path, &f)
 	l.requireName(d, path, f.Metadata.Name)
 	tmpl := PodTemplateFile{Metadata: f.Metadata, Spec: f.Spec}
-	l.in.workloads = append(l.in.workloads, l.podWorkload(d, path, KindPod, f.Metadata, &tmpl, d.pos(n, path)))
+	kw := l.podWorkload(d, path, KindPod, f.Metadata, &tmpl, d.pos(n, path))
+	if len(f.Metadata.OwnerReferences) > 0 {
+		if o := f.Metadata.OwnerReferences[0]; o.Name != "" {
+			kw.ownerKind, kw.ownerName = o.Kind, o.Name
+			if o.Kind == "" {
+				kw.ownerKind = string(KindPod) // netpol-analyzer's reading
+			}
+		}
+	}
+	l.in.workloads = append(l.in.workloads, kw)
 }
 
 func (l *loader) kubeWorkload(d *document, n *ynode, path string) {

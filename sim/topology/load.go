@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -15,7 +14,8 @@ const ScenarioAPIVersion = "calisim/v1alpha1"
 
 // Load reads a scenario from files and folders, validates it and resolves
 // Calico's defaults. A folder contributes every *.yaml, *.yml and *.json file
-// directly in it (not recursively), in name order. Exactly one Scenario
+// in it and in its subfolders (not those whose name starts with a dot), in
+// path order, as netpol-analyzer reads a folder of manifests. Exactly one Scenario
 // document may appear across everything; with none, calisim makes up a
 // default underlay and says so in a Warning.
 //
@@ -58,12 +58,15 @@ type loader struct {
 
 	files []string        // in reading order
 	seen  map[string]bool // absolute paths read
-	docs  []*document
-	ndocs int
-	scen  *document // the Scenario document
-	sf    ScenarioFile
-	in    inputs // resources decoded, in input order
-	kinds map[string]resourceKind
+	// incRoot is the scenario's folder (absolute, symlinks evaluated) while
+	// spec.include is read: every file read for an include must be in it
+	incRoot string
+	docs    []*document
+	ndocs   int
+	scen    *document // the Scenario document
+	sf      ScenarioFile
+	in      inputs // resources decoded, in input order
+	kinds   map[string]resourceKind
 	// kinds not modelled, in order of first appearance
 	skipped    []skippedKind
 	skippedIdx map[string]int
@@ -86,26 +89,34 @@ func (l *loader) addPath(p string, from Pos) error {
 	if !fi.IsDir() {
 		return l.addFile(p, from)
 	}
-	entries, err := os.ReadDir(p)
-	if err != nil {
-		return l.pathError(from, p, err)
-	}
-	var names []string
-	for _, e := range entries {
+	var files []string
+	err = filepath.WalkDir(p, func(q string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
 		if e.IsDir() {
-			continue
+			if q != p && strings.HasPrefix(e.Name(), ".") {
+				return filepath.SkipDir // .git and the like
+			}
+			return nil
 		}
 		switch strings.ToLower(filepath.Ext(e.Name())) {
 		case ".yaml", ".yml", ".json":
-			names = append(names, e.Name())
+			if len(files) >= MaxFiles {
+				return fmt.Errorf("more than %d files", MaxFiles)
+			}
+			files = append(files, q)
 		}
+		return nil
+	})
+	if err != nil {
+		return l.pathError(from, p, err)
 	}
-	slices.Sort(names)
-	if len(names) == 0 {
+	if len(files) == 0 {
 		l.warnings = append(l.warnings, Warning{Pos: posOr(from, p), Message: fmt.Sprintf("folder %s holds no *.yaml, *.yml or *.json file", p)})
 	}
-	for _, n := range names {
-		if err := l.addFile(filepath.Join(p, n), from); err != nil {
+	for _, f := range files {
+		if err := l.addFile(f, from); err != nil {
 			return err
 		}
 	}
@@ -140,6 +151,9 @@ func (l *loader) addFile(p string, from Pos) error {
 	if err == nil {
 		if real, err := filepath.EvalSymlinks(abs); err == nil {
 			abs = real
+		}
+		if from.IsValid() && l.incRoot != "" && !inside(l.incRoot, abs) {
+			return Errorf(from, "", "include: %s leaves the scenario's folder (a symbolic link to %s)", p, abs)
 		}
 		if l.seen[abs] {
 			return nil
@@ -248,11 +262,14 @@ func (l *loader) includes() {
 			l.errs.addf(inc.Pos, "", "include %q: %v", inc.Value, unwrapPathError(err))
 			continue
 		}
-		if rel, err := filepath.Rel(root, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		if !inside(root, real) {
 			l.errs.addf(inc.Pos, "", "include %q leaves the scenario's folder %s", inc.Value, base)
 			continue
 		}
-		if err := l.addPath(p, inc.Pos); err != nil {
+		l.incRoot = root
+		err = l.addPath(p, inc.Pos)
+		l.incRoot = ""
+		if err != nil {
 			var fe *FieldError
 			if errors.As(err, &fe) {
 				l.errs.add(fe)
@@ -261,6 +278,12 @@ func (l *loader) includes() {
 			}
 		}
 	}
+}
+
+// inside reports whether path p is root or below it (both absolute, cleaned).
+func inside(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // finish decodes every document, builds the model and validates it.

@@ -225,7 +225,11 @@ func (l *loader) place(sc *Scenario, kw kubeWorkloadIn) []Pod {
 			out = append(out, pod(unique(w.Name+"-", 5, w.Namespace, w.Name, sc.Nodes[n].Name), n))
 		}
 	case KindPod:
-		out = append(out, pod(w.Name, nodes[0]))
+		p := pod(w.Name, nodes[0])
+		if kw.ownerName != "" {
+			p.Workload, p.Kind = kw.ownerName, WorkloadKind(kw.ownerKind)
+		}
+		out = append(out, p)
 	default:
 		if len(nodes) == 0 {
 			return nil

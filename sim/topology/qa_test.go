@@ -1,0 +1,144 @@
+package topology
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeTree writes files (path -> body) below dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A folder is read with its subfolders, as netpol-analyzer reads a case
+// (acs-security-demos keeps each Deployment in a folder of its own); dot
+// folders are skipped.
+func TestFolderRecursive(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"netpols.yaml": `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: backend}
+spec: {podSelector: {}}
+`,
+		"backend/catalog/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: catalog, namespace: backend}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: catalog}}
+  template:
+    metadata: {labels: {app: catalog}}
+    spec: {containers: [{name: c, image: x}]}
+`,
+		"frontend/webapp/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: webapp, namespace: frontend}
+spec:
+  template:
+    metadata: {labels: {app: webapp}}
+    spec: {containers: [{name: c, image: x}]}
+`,
+		".git/config.yaml": "this: [is not: read\n",
+	})
+	sc, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range sc.Workloads {
+		got = append(got, w.Namespace+"/"+w.Name)
+	}
+	if strings.Join(got, " ") != "backend/catalog frontend/webapp" || len(sc.Pods) != 3 || len(sc.Resources.KubeNetworkPolicies) != 1 {
+		t.Errorf("workloads %v, %d pods, %d knps", got, len(sc.Pods), len(sc.Resources.KubeNetworkPolicies))
+	}
+}
+
+// A file reached through a folder that spec.include names must stay inside
+// the scenario's folder, symbolic links included.
+func TestIncludeFolderSymlinkOutside(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"scn/s.yaml": head + "  include: [policies]\n",
+		"scn/policies/a.yaml": `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: a}
+spec: {}
+`,
+		"secret/x.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n",
+	})
+	if _, err := Load(filepath.Join(dir, "scn/s.yaml")); err != nil {
+		t.Fatalf("without the link: %v", err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "secret/x.yaml"), filepath.Join(dir, "scn/policies/x.yaml")); err != nil {
+		t.Skip(err)
+	}
+	_, err := Load(filepath.Join(dir, "scn/s.yaml"))
+	fes := fieldErrors(t, err)
+	if len(fes) != 1 || fes[0].Line != 17 || !strings.Contains(fes[0].Error(), "leaves the scenario's folder") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// A bare Pod's first ownerReference names its workload, as netpol-analyzer
+// and kubectl show it; an owner without a kind reads as a Pod.
+func TestPodOwnerReferences(t *testing.T) {
+	sc := mustLoadBytes(t, `apiVersion: v1
+kind: Pod
+metadata:
+  name: web-7d77fb55cc-abcde
+  namespace: shop
+  uid: 0b9a4c1e-1111-2222-3333-444455556666
+  ownerReferences:
+  - apiVersion: apps/v1
+    kind: ReplicaSet
+    name: web-7d77fb55cc
+    uid: 9f0e0c1e-1111-2222-3333-444455556666
+    controller: true
+    blockOwnerDeletion: true
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: pod-1
+  ownerReferences: [{name: internal-security, controller: true}]
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: lonely}
+spec: {containers: [{name: c, image: x}]}
+`)
+	var got []string
+	for _, p := range sc.Pods {
+		got = append(got, p.Namespace+"/"+p.Name+"="+p.Workload+"["+string(p.Kind)+"]")
+	}
+	want := "shop/web-7d77fb55cc-abcde=web-7d77fb55cc[ReplicaSet] default/pod-1=internal-security[Pod] default/lonely=lonely[Pod]"
+	if strings.Join(got, " ") != want {
+		t.Errorf("pods:\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+	// A field an owner reference does not have is still refused.
+	_, err := LoadBytes("p.yaml", []byte(`apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  ownerReferences: [{kind: ReplicaSet, name: r, controler: true}]
+spec: {containers: [{name: c, image: x}]}
+`))
+	fes := fieldErrors(t, err)
+	if len(fes) != 1 || fes[0].Line != 5 || fes[0].Path != "metadata.ownerReferences[0].controler" || !strings.Contains(fes[0].Error(), `did you mean "controller"`) {
+		t.Errorf("got %v", err)
+	}
+}
