@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -102,18 +101,17 @@ func (m *Matrix) AllowedCount() int {
 	return n
 }
 
-// Format writes one line per source pod: its name, padded, a space, then one
-// character per destination pod ('.' allowed, 'X' denied).
+// Format writes one line per source pod: its name (ns/pod), exactly one
+// space, then one character per destination pod in the order of the lines
+// ('.' allowed, 'X' denied). Names are not padded: the format is
+// "ns/pod, a space, then one character per destination", so that a reader
+// can split each line at its first space.
 func (m *Matrix) Format(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	width := 0
-	for _, n := range m.Names {
-		width = max(width, len(n))
-	}
-	line := make([]byte, 0, width+1+m.n+1)
+	var line []byte
 	for s := 0; s < m.n; s++ {
 		line = append(line[:0], m.Names[s]...)
-		line = append(line, strings.Repeat(" ", width-len(m.Names[s])+1)...)
+		line = append(line, ' ')
 		for d := 0; d < m.n; d++ {
 			if m.allowed[s].has(d) {
 				line = append(line, '.')

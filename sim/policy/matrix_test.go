@@ -63,11 +63,18 @@ func TestMatrixFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "" +
-		"a/x          ...\n" +
-		"a/y          ...\n" +
+		"a/x ...\n" +
+		"a/y ...\n" +
 		"bb/long-name X..\n"
 	if b.String() != want {
 		t.Errorf("Format:\n%s\nwant:\n%s", b.String(), want)
+	}
+	// The contract: ns/pod, one space, one character per destination pod.
+	for i, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		name, cells, ok := strings.Cut(l, " ")
+		if !ok || name != m.Names[i] || len(cells) != len(m.Names) || strings.Trim(cells, ".X") != "" {
+			t.Errorf("line %d %q: not %q, a space and %d cells", i, l, m.Names[i], len(m.Names))
+		}
 	}
 	if got := m.AllowedCount(); got != 8 {
 		t.Errorf("AllowedCount = %d, want 8", got)
