@@ -94,8 +94,8 @@ type PolicyVerdict struct {
 	Port      string `json:"port"`
 	Verdict   string `json:"verdict"` // allow|deny
 	DecidedBy string `json:"decidedBy"`
-	Egress    string `json:"egress"`  // the egress side's decider
-	Ingress   string `json:"ingress"` // the ingress side's decider
+	Egress    string `json:"egress,omitempty"`  // the egress side's decider
+	Ingress   string `json:"ingress,omitempty"` // the ingress side's decider
 }
 
 // Verdicts judges every ordered pair of distinct pods on one port, in pod

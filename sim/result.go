@@ -95,7 +95,7 @@ type PoolResult struct {
 
 // Path is one simulated flow between two concrete endpoints.
 type Path struct {
-	From          string      `json:"from"`
+	From          string      `json:"from"` // ns/pod, node/NAME, router/NAME, external/NAME
 	To            string      `json:"to"`
 	Port          string      `json:"port"`
 	Size          int         `json:"size"`
@@ -130,11 +130,13 @@ type Hop struct {
 	Bytes  int    `json:"bytes,omitempty"` // IP packet length on this wire
 }
 
-// PolicyResult counts the policy verdicts of the simulated paths.
+// PolicyResult is the policy verdict of every simulated path, with the
+// policy (or profile, or implicit-deny) that decided it.
 type PolicyResult struct {
-	Policies int `json:"policies"`
-	Allowed  int `json:"allowed"`
-	Denied   int `json:"denied"`
+	Policies int             `json:"policies"`
+	Allowed  int             `json:"allowed"`
+	Denied   int             `json:"denied"`
+	Verdicts []PolicyVerdict `json:"verdicts"`
 }
 
 // Severity of a finding.

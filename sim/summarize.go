@@ -45,17 +45,20 @@ func (tw *Twin) Result(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	res.Paths = make([]Path, 0, len(flows))
+	res.Policy.Verdicts = make([]PolicyVerdict, 0, len(flows))
 	for _, f := range flows {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		p := tw.path(tw.walk(f))
 		res.Paths = append(res.Paths, p)
-		if p.Policy != nil && p.Policy.Verdict == "deny" {
+		if p.Policy.Verdict == "deny" {
 			res.Policy.Denied++
 		} else {
 			res.Policy.Allowed++
 		}
+		res.Policy.Verdicts = append(res.Policy.Verdicts, PolicyVerdict{From: p.From, To: p.To, Port: p.Port,
+			Verdict: p.Policy.Verdict, DecidedBy: p.Policy.DecidedBy})
 	}
 	r := sc.Resources
 	res.Policy.Policies = len(r.GlobalNetworkPolicies) + len(r.NetworkPolicies) + len(r.KubeNetworkPolicies)

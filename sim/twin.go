@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/calisim/calisim/sim/bgp"
@@ -225,12 +226,12 @@ func (tw *Twin) policyEndpoint(e packet.Endpoint) policy.Endpoint {
 // path turns a trace into its JSON summary.
 func (tw *Twin) path(t *PolicyTrace) Path {
 	p := Path{
-		From: t.Flow.Src.Name, To: t.Flow.Dst.Name, Port: t.Flow.Port.String(), Size: t.Flow.Size,
+		From: refName(t.Flow.Src.Name), To: refName(t.Flow.Dst.Name), Port: t.Flow.Port.String(), Size: t.Flow.Size,
 		Delivered: t.Delivered, Encapsulation: t.Encap.String(), OverheadBytes: t.OverheadBytes, PathMTU: t.PathMTU,
 		Hops: make([]Hop, len(t.Hops)),
 	}
 	if t.Drop != nil {
-		p.Drop = &Drop{At: t.Drop.At, Reason: t.Drop.Reason.String(), Detail: t.Drop.Detail}
+		p.Drop = &Drop{At: refName(t.Drop.At), Reason: t.Drop.Reason.String(), Detail: t.Drop.Detail}
 	}
 	verdict := "allow"
 	if !t.Verdict.Allowed {
@@ -242,7 +243,7 @@ func (tw *Twin) path(t *PolicyTrace) Path {
 	}
 	p.Policy = &PathPolicy{Verdict: verdict, DecidedBy: decided}
 	for i, h := range t.Hops {
-		p.Hops[i] = Hop{At: h.At, Dev: h.Device, Action: h.Action.String(), Detail: h.Detail, Bytes: h.IPLen}
+		p.Hops[i] = Hop{At: refName(h.At), Dev: h.Device, Action: h.Action.String(), Detail: h.Detail, Bytes: h.IPLen}
 	}
 	return p
 }
@@ -262,3 +263,7 @@ func (r engineRegistry) get(name string) (bgp.Engine, error) {
 	}
 	return mk(), nil
 }
+
+// refName writes a place as an endpoint reference: a pod is ns/name, as
+// flows and expectations name it (the packet stage says pod/ns/name).
+func refName(s string) string { return strings.TrimPrefix(s, "pod/") }

@@ -37,9 +37,12 @@ const (
 	ProtoKernel
 	ProtoStatic
 	ProtoBird
+	// ProtoFelix is rtm_protocol 80, which Felix stamps on the routes it
+	// programs itself (VXLAN); iproute2 has no name for it and prints 80.
+	ProtoFelix
 )
 
-var protoNames = [...]string{"boot", "kernel", "static", "bird"}
+var protoNames = [...]string{"boot", "kernel", "static", "bird", "80"}
 
 func (p Proto) String() string {
 	if int(p) < len(protoNames) {

@@ -14,7 +14,7 @@ import (
 //	blackhole BLOCK proto bird                       (every local block)
 //	BLOCK via NODE dev tunl0 proto bird onlink       (IPIP)
 //	BLOCK via NEXTHOP dev eth0 proto bird            (native)
-//	BLOCK via VTEP dev vxlan.calico onlink           (VXLAN)
+//	BLOCK via VTEP dev vxlan.calico proto 80 onlink  (VXLAN, programmed by Felix)
 //	POD dev caliXXXXXXXXXXX scope link               (every local pod)
 //
 // The table is computed on every call; callers that need one destination
@@ -134,6 +134,12 @@ func (d *Dataplane) podRoute(p int) Route {
 //     through the default gateway when it is off the node's subnet.
 func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 	if b.Node == i {
+		// BIRD blackholes the node's own blocks (proto bird), except those of
+		// VXLAN pools: its kernel filter rejects them and Felix programs the
+		// blackhole itself (proto 80), as Calico v3.28-v3.30 do.
+		if b.Pool >= 0 && b.Pool < len(d.poolEnc) && d.poolEnc[b.Pool] == topology.EncapVXLAN {
+			return Route{Type: Blackhole, Dst: b.CIDR, Proto: ProtoFelix}, true
+		}
 		return Route{Type: Blackhole, Dst: b.CIDR, Proto: ProtoBird}, true
 	}
 	if b.Node < 0 || b.Node >= len(d.nodes) || b.Pool < 0 || b.Pool >= len(d.poolEnc) {
@@ -146,13 +152,13 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 			// Felix's "no-encap" route for a VXLAN CrossSubnet block in the
 			// same subnet: from the block affinity, no BGP (Calico's BIRD
 			// never programs VXLAN pools into the kernel).
-			return Route{Dst: b.CIDR, Via: owner, Dev: DevEth0}, true
+			return Route{Dst: b.CIDR, Via: owner, Dev: DevEth0, Proto: ProtoFelix, Onlink: true}, true
 		}
 		na := &d.alloc.Nodes[b.Node]
 		if na.TunnelDev != DevVXLAN || !na.Tunnel.IsValid() {
 			return Route{}, false // the owner has no VTEP: Felix has nothing to route to
 		}
-		return Route{Dst: b.CIDR, Via: na.Tunnel, Dev: DevVXLAN, Onlink: true}, true
+		return Route{Dst: b.CIDR, Via: na.Tunnel, Dev: DevVXLAN, Proto: ProtoFelix, Onlink: true}, true
 	}
 	if d.bgp == nil {
 		return Route{}, false

@@ -111,7 +111,7 @@ func checkFlow(fe topology.FlowExpect, tr *Trace) string {
 	if fe.DropReason != "" && (tr.Drop == nil || tr.Drop.Reason.String() != fe.DropReason) {
 		bad = append(bad, fmt.Sprintf("drop %+v, want reason %s", tr.Drop, fe.DropReason))
 	}
-	if fe.DropAt != "" && (tr.Drop == nil || tr.Drop.At != fe.DropAt) {
+	if fe.DropAt != "" && (tr.Drop == nil || strings.TrimPrefix(tr.Drop.At, "pod/") != strings.TrimPrefix(fe.DropAt, "pod/")) {
 		bad = append(bad, fmt.Sprintf("drop %+v, want at %s", tr.Drop, fe.DropAt))
 	}
 	if fe.PathMTU != nil && tr.PathMTU != *fe.PathMTU {

@@ -63,12 +63,10 @@ type Trace struct {
 	// OverheadBytes is what Encap adds to every packet.
 	OverheadBytes int `json:"overheadBytes"`
 	// PathMTU is the largest pod IP packet that crosses unfragmented: the
-	// smallest link MTU on the path less OverheadBytes (a tunnel device
-	// counts as a link, taken as it is). Pod veths do not count, as in
-	// DESIGN.md and the scenario library, except on a path that crosses no
-	// link at all (two pods of one node): then it is the veths' MTU. A
-	// dropped packet's PathMTU covers the path up to the drop, and past an
-	// MTU drop to where the packet would have ended.
+	// smallest link MTU on the path less OverheadBytes, a tunnel device's
+	// MTU, and the pod veths' MTU (a pod cannot send more). A dropped
+	// packet's PathMTU covers the path up to the drop, and past an MTU drop
+	// to where the packet would have ended.
 	PathMTU int `json:"pathMTU"`
 	// SNAT is the address natOutgoing rewrote the source to (zero: none).
 	SNAT netip.Addr `json:"snat,omitzero"`

@@ -98,8 +98,8 @@ type walker struct {
 	at   place
 	done bool
 	// pathMTU is the smallest of every underlay link (less the overhead)
-	// and tunnel device the packet crossed; podMTU the smallest veth,
-	// which counts only when no link was crossed (pod to pod on one node).
+	// and tunnel device the packet crossed; podMTU the smallest pod veth;
+	// the trace's PathMTU is the smaller of the two.
 	pathMTU, podMTU int
 
 	// The first MTU violation: the hop index to cut at and the drop.
@@ -426,9 +426,10 @@ func (w *walker) finish() {
 		t.Hops = append(t.Hops, Hop{At: d.At, Device: w.mtuDev, Action: ActionDrop, Detail: d.Reason.String() + ": " + d.Detail, IPLen: w.mtuLen})
 		t.Drop, t.Delivered = &d, false
 	}
-	if w.pathMTU == 1<<30 {
-		w.pathMTU = w.podMTU
-	}
+	// A pod cannot send more than its veth's MTU, so the pod MTU bounds
+	// the path too: with a tunnel in any pool every pod's MTU is lowered,
+	// native legs included (as a real ping -M do shows).
+	w.pathMTU = min(w.pathMTU, w.podMTU)
 	if w.pathMTU == 1<<30 {
 		w.pathMTU = 0
 	}
