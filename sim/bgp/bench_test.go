@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/calisim/calisim/sim/topology"
 )
@@ -45,17 +46,26 @@ func runScale(b *testing.B, s *scen) *Result {
 	b.Helper()
 	alloc := s.alloc()
 	var r *Result
+	var planCPU, runCPU time.Duration
 	for b.Loop() {
+		c0 := cpuTime()
 		g := topology.NewGraph(s.sc)
 		p, err := NewPlan(s.sc, g, alloc)
 		if err != nil {
 			b.Fatal(err)
 		}
+		c1 := cpuTime()
 		r, err = NewModel().Run(context.Background(), p, Options{Seed: 1})
 		if err != nil {
 			b.Fatal(err)
 		}
+		planCPU += c1 - c0
+		runCPU += cpuTime() - c1
 	}
+	// CPU seconds (all threads, GC included) per op: on a shared machine
+	// wall time says more about the neighbours than about the code.
+	b.ReportMetric(planCPU.Seconds()/float64(b.N), "plan-cpu-s/op")
+	b.ReportMetric(runCPU.Seconds()/float64(b.N), "run-cpu-s/op")
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
