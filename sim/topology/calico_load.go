@@ -210,7 +210,7 @@ func (l *loader) bgpConfiguration(d *document, n *ynode, path string) {
 }
 
 func (l *loader) checkAS(d *document, path string, as uint32) {
-	if as == 0 {
+	if as == 0 && !l.errs.reported(d.at(path), path) {
 		l.errs.add(Errorf(d.at(path), path, "AS number 0 is outside 1-4294967295"))
 	}
 }

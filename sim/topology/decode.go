@@ -447,6 +447,17 @@ type errList struct{ errs []*FieldError }
 
 func (l *errList) add(e *FieldError) { l.errs = append(l.errs, e) }
 
+// reported reports whether an error was already added at pos for path:
+// checks of a decoded value skip values the decoder refused.
+func (l *errList) reported(pos Pos, path string) bool {
+	for _, e := range l.errs {
+		if e.File == pos.File && e.Line == pos.Line && e.Col == pos.Col && e.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
 func (l *errList) addf(pos Pos, path, format string, args ...any) {
 	l.add(Errorf(pos, path, format, args...))
 }

@@ -257,6 +257,10 @@ func (l *loader) includes() {
 			l.errs.addf(inc.Pos, "", "include %q: %v", inc.Value, err)
 			continue
 		}
+		if absBase, err := filepath.Abs(base); err == nil && !inside(absBase, abs) {
+			l.errs.addf(inc.Pos, "", "include %q leaves the scenario's folder %s", inc.Value, base)
+			continue
+		}
 		real, err := filepath.EvalSymlinks(abs)
 		if err != nil {
 			l.errs.addf(inc.Pos, "", "include %q: %v", inc.Value, unwrapPathError(err))

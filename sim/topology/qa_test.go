@@ -142,3 +142,48 @@ spec: {containers: [{name: c, image: x}]}
 		t.Errorf("got %v", err)
 	}
 }
+
+// A value the decoder refuses is reported once: no second error that
+// follows from it (an AS number read as 0, a node without an address in a
+// subnet whose cidr was refused).
+func TestNoCascadingErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, body string
+		line       int
+		path, msg  string
+	}{
+		{"as too big", head + `---
+apiVersion: projectcalico.org/v3
+kind: BGPConfiguration
+metadata: {name: default}
+spec: {asNumber: 4294967296}
+`, 21, "spec.asNumber", "4294967296 is out of range"},
+		{"as negative", head + `---
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata: {name: tor}
+spec: {peerIP: 10.0.1.1, asNumber: -5}
+`, 21, "spec.asNumber", "-5 is out of range"},
+		{"cidr refused", strings.Replace(head, "10.0.2.0/24", "10.0.2.0/33", 1) + "  nodes:\n    - {name: n, subnet: b}\n", 10, "spec.underlay.subnets[1].cidr", "is not a valid CIDR"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := LoadBytes("s.yaml", []byte(c.body))
+			fes := fieldErrors(t, err)
+			if len(fes) != 1 || !strings.Contains(fes[0].Error(), c.msg) || (c.line != 0 && (fes[0].Line != c.line || fes[0].Path != c.path)) {
+				t.Errorf("want one error %q at line %d %s, got:\n%v", c.msg, c.line, c.path, err)
+			}
+		})
+	}
+}
+
+// An include that leaves the folder is refused as such even when the
+// target does not exist (the check comes before any lookup on disk).
+func TestIncludeOutsideMissing(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"scn/s.yaml": head + "  include: [../../no/such/file.yaml]\n"})
+	_, err := Load(filepath.Join(dir, "scn/s.yaml"))
+	fes := fieldErrors(t, err)
+	if len(fes) != 1 || fes[0].Line != 17 || !strings.Contains(fes[0].Error(), "leaves the scenario's folder") {
+		t.Errorf("got %v", err)
+	}
+}

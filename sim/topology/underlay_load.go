@@ -465,7 +465,7 @@ func (l *loader) assignAddresses(sc *Scenario, nodes []nodeIn) {
 				continue
 			}
 			s, ok := byName[in.Subnet]
-			if !ok {
+			if !ok || !subnets[s].CIDR.IsValid() { // unknown or refused: reported
 				continue
 			}
 			a, ok := next(s)
@@ -480,7 +480,7 @@ func (l *loader) assignAddresses(sc *Scenario, nodes []nodeIn) {
 	full := map[int]bool{}
 	for i := range nodes {
 		n := &nodes[i]
-		if n.subnet < 0 {
+		if n.subnet < 0 || !subnets[n.subnet].CIDR.IsValid() { // a refused cidr is reported
 			continue
 		}
 		if !n.node.Addr.IsValid() {
