@@ -242,7 +242,7 @@ func (m *model) applyFailure(i int) {
 					m.closeSession(s, StateIdle, "administratively down")
 				} else {
 					m.rt[s].gen++
-					m.rt[s].tcpUp = -1
+					m.rt[s].timer = -1
 					m.setDown(s)
 				}
 			}
@@ -382,7 +382,7 @@ func (m *model) updateReach(s int32, ok bool, by string) {
 			m.goSilent(s)
 		default:
 			m.rt[s].gen++
-			m.rt[s].tcpUp = -1
+			m.rt[s].timer = -1
 			m.setDown(s)
 		}
 		return
@@ -404,11 +404,12 @@ func (m *model) updateReach(s int32, ok bool, by string) {
 func (m *model) holdDeadline(s int32) int64 {
 	r := &m.rt[s]
 	from := m.now
-	if r.silent >= 0 {
-		from = r.silent
+	if r.timer >= 0 {
+		from = r.timer
 	}
+	est := int64(r.st.Since)
 	ka := int64(keepaliveTime)
-	last := r.estAt + (from-r.estAt)/ka*ka
+	last := est + (from-est)/ka*ka
 	return last + int64(holdTime)
 }
 
@@ -417,10 +418,10 @@ func (m *model) holdDeadline(s int32) int64 {
 // A session already silent keeps its earlier deadline.
 func (m *model) goSilent(s int32) {
 	r := &m.rt[s]
-	if r.silent >= 0 {
+	if r.timer >= 0 {
 		return
 	}
-	r.silent = m.now
+	r.timer = m.now
 	r.gen++
 	m.schedule(m.holdDeadline(s), evHoldExpire, s, r.gen)
 }
@@ -431,17 +432,17 @@ func (m *model) goSilent(s int32) {
 // restart (graceful restart) at its next connection attempt.
 func (m *model) resume(s int32) {
 	r := &m.rt[s]
-	if r.silent < 0 || !r.reach || !m.sp[r.a].up || !m.sp[r.b].up {
+	if r.timer < 0 || !r.reach || !m.sp[r.a].up || !m.sp[r.b].up {
 		return
 	}
 	restarted := int32(-1)
 	for _, x := range [2]int32{r.a, r.b} {
-		if m.sp[x].upSince > r.estAt {
+		if m.sp[x].upSince > int64(r.st.Since) {
 			restarted = x
 		}
 	}
 	if restarted < 0 {
-		r.silent = -1
+		r.timer = -1
 		r.gen++ // the pending hold expiry is void
 		return
 	}
@@ -457,7 +458,8 @@ func (m *model) scheduleRestartDetect(s int32, x int32, activeAt int64) {
 	at := activeAt
 	if m.p.Sessions[s].Passive == int(x) {
 		ka := int64(keepaliveTime)
-		at = r.estAt + ((m.now-r.estAt)/ka+1)*ka
+		est := int64(r.st.Since)
+		at = est + ((m.now-est)/ka+1)*ka
 	}
 	if at < m.holdDeadline(s) {
 		r.gen++
@@ -506,7 +508,7 @@ func (m *model) speakerDown(x int32) {
 			m.goSilent(s)
 		default:
 			m.rt[s].gen++
-			m.rt[s].tcpUp = -1
+			m.rt[s].timer = -1
 			m.setDown(s)
 		}
 	}
@@ -582,6 +584,7 @@ func (m *model) speakerUp(x int32) {
 func (m *model) restartDetected(s int32) {
 	m.noteSession("graceful-restart", s, "")
 	m.rt[s].st = status{State: StateConnect, Since: time.Duration(m.now)}
+	m.rt[s].timer = -1 // no longer silent: closed, reconnecting
 	m.setReason(s, "graceful restart")
 	if m.canEstablish(s) {
 		m.connect(s, m.now, false)

@@ -158,7 +158,7 @@ func (m *model) initSessions() {
 	m.spSessOff = make([]int32, len(m.sp)+1)
 	for i := range m.p.Sessions {
 		s := &m.p.Sessions[i]
-		m.rt[i] = sessRT{a: int32(s.A), b: int32(s.B), tcpUp: -1, silent: -1, reach: s.Reachable, refused: s.Refused != ""}
+		m.rt[i] = sessRT{a: int32(s.A), b: int32(s.B), timer: -1, reach: s.Reachable, refused: s.Refused != ""}
 		if s.Blocked != "" {
 			m.blocked[int32(i)] = s.Blocked
 		}
@@ -320,7 +320,7 @@ func (m *model) scheduleStart() {
 		m.connect(s, int64(connectDelay)+start, true)
 	}
 	for i, f := range m.fail.list {
-		m.q.pushUnordered(event{at: int64(f.At), seq: m.nextSeq(), kind: evFailure, x: int32(i)})
+		m.q.pushUnordered(mkEvent(int64(f.At), m.nextSeq(), evFailure, int32(i), 0))
 	}
 	m.q.heapify()
 }
@@ -328,7 +328,7 @@ func (m *model) scheduleStart() {
 func (m *model) nextSeq() uint64 { m.seq++; return m.seq }
 
 func (m *model) schedule(at int64, kind evKind, x int32, y uint32) {
-	m.q.push(event{at: at, seq: m.nextSeq(), kind: kind, x: x, y: y})
+	m.q.push(mkEvent(at, m.nextSeq(), kind, x, y))
 }
 
 func (m *model) rtt() int64 { return int64(rttBase) + m.rng.Int64N(int64(rttJitter)) }
@@ -339,13 +339,13 @@ func (m *model) rtt() int64 { return int64(rttBase) + m.rng.Int64N(int64(rttJitt
 func (m *model) connect(s int32, at int64, unordered bool) {
 	m.rt[s].gen++
 	rtt := m.rtt()
-	m.rt[s].tcpUp = at + rtt
+	m.rt[s].timer = at + rtt
 	st := &m.rt[s].st
 	if st.State != StateConnect {
 		st.State, st.Since = StateConnect, time.Duration(m.now)
 	}
 	m.setReason(s, "")
-	e := event{at: at + 2*rtt, seq: m.nextSeq(), kind: evEstablish, x: s, y: m.rt[s].gen}
+	e := mkEvent(at+2*rtt, m.nextSeq(), evEstablish, s, m.rt[s].gen)
 	if unordered {
 		m.q.pushUnordered(e)
 	} else {
@@ -385,9 +385,10 @@ type sessRT struct {
 	admin   bool     // administratively down
 	refused bool     // no speaker at the address, or a bad peer AS
 	st      status
-	estAt   int64 // when it last became Established
-	silent  int64 // Established, but nothing gets through since then; -1: no
-	tcpUp   int64 // when the pending connection reaches OpenSent; -1: none
+	// timer is, in Connect, when the pending connection reaches OpenSent
+	// and, Established, since when nothing gets through (silent); -1: none.
+	// (While Established, st.Since is when it came up: the KEEPALIVE phase.)
+	timer int64
 }
 
 // downState is the state and reason of a session that cannot come up.
@@ -450,7 +451,7 @@ func (m *model) run(ctx context.Context) error {
 }
 
 func (m *model) handle(e event) {
-	switch e.kind {
+	switch e.kind() {
 	case evEstablish:
 		if e.y == m.rt[e.x].gen && m.canEstablish(e.x) {
 			m.establish(e.x)
@@ -489,9 +490,7 @@ func (m *model) establish(s int32) {
 	st := &m.rt[s].st
 	st.State, st.Since = StateEstablished, time.Duration(m.now)
 	m.setReason(s, "")
-	m.rt[s].estAt = m.now
-	m.rt[s].tcpUp = -1
-	m.rt[s].silent = -1
+	m.rt[s].timer = -1
 	m.activity()
 	m.noteSession("session-established", s, "")
 	g := r.g
@@ -529,8 +528,7 @@ func (m *model) dumpCount(g int32, y int32) {
 func (m *model) closeSession(s int32, state State, reason string) {
 	ses := &m.p.Sessions[s]
 	m.rt[s].gen++
-	m.rt[s].tcpUp = -1
-	m.rt[s].silent = -1
+	m.rt[s].timer = -1
 	wasUp := m.rt[s].st.State == StateEstablished
 	m.rt[s].st = status{State: state, Since: time.Duration(m.now)}
 	m.setReason(s, reason)

@@ -13,7 +13,7 @@ func TestSortRun(t *testing.T) {
 		for i := range s {
 			// Few distinct times, so ties (broken by seq) are common; a
 			// wide span, so several radix passes run.
-			s[i] = event{at: int64(r.IntN(50)) << uint(r.IntN(40)), seq: uint64(i + 1)}
+			s[i] = mkEvent(int64(r.IntN(50))<<uint(r.IntN(40)), uint64(i+1), evKind(i%8), 0, 0)
 		}
 		want := slices.Clone(s)
 		slices.SortFunc(want, func(a, b event) int {
@@ -23,7 +23,7 @@ func TestSortRun(t *testing.T) {
 				}
 				return 1
 			}
-			return int(a.seq) - int(b.seq)
+			return int(a.sk>>8) - int(b.sk>>8)
 		})
 		sortRun(s)
 		if !slices.Equal(s, want) {
@@ -38,14 +38,14 @@ func TestQueueOrder(t *testing.T) {
 	var seq uint64
 	for range 3000 {
 		seq++
-		q.pushUnordered(event{at: r.Int64N(1000), seq: seq})
+		q.pushUnordered(mkEvent(r.Int64N(1000), seq, evFlush, 0, 0))
 	}
 	q.heapify()
 	var last event
 	for i := 0; q.Len() > 0; i++ {
 		if i%3 == 0 { // events scheduled on the way interleave with the run
 			seq++
-			q.push(event{at: last.at + r.Int64N(100), seq: seq})
+			q.push(mkEvent(last.at+r.Int64N(100), seq, evConnect, 0, 0))
 		}
 		e := q.pop()
 		if e.before(&last) {

@@ -34,8 +34,8 @@ func (m *model) result() *Result {
 	for i := range r.Sessions {
 		rt := &m.rt[i]
 		st := SessionState{State: rt.st.State, Since: rt.st.Since, Reason: m.reason[int32(i)]}
-		if st.State == StateConnect && rt.tcpUp >= 0 && rt.tcpUp <= m.now {
-			st.State, st.Since = StateOpenSent, time.Duration(rt.tcpUp)
+		if st.State == StateConnect && rt.timer >= 0 && rt.timer <= m.now {
+			st.State, st.Since = StateOpenSent, time.Duration(rt.timer)
 		}
 		r.Sessions[i] = st
 	}
