@@ -14,7 +14,7 @@ import (
 //	blackhole BLOCK proto bird                       (every local block)
 //	BLOCK via NODE dev tunl0 proto bird onlink       (IPIP)
 //	BLOCK via NEXTHOP dev eth0 proto bird            (native)
-//	BLOCK via VTEP dev vxlan.calico proto 80 onlink  (VXLAN, programmed by Felix)
+//	BLOCK via VTEP dev vxlan.calico onlink           (VXLAN, programmed by Felix)
 //	POD dev caliXXXXXXXXXXX scope link               (every local pod)
 //
 // The table is computed on every call; callers that need one destination
@@ -158,7 +158,9 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 		if na.TunnelDev != DevVXLAN || !na.Tunnel.IsValid() {
 			return Route{}, false // the owner has no VTEP: Felix has nothing to route to
 		}
-		return Route{Dst: b.CIDR, Via: na.Tunnel, Dev: DevVXLAN, Proto: ProtoFelix, Onlink: true}, true
+		// Routes on the VXLAN device carry Felix's deviceRouteProtocol
+		// (default: boot, which ip route does not print).
+		return Route{Dst: b.CIDR, Via: na.Tunnel, Dev: DevVXLAN, Onlink: true}, true
 	}
 	if d.bgp == nil {
 		return Route{}, false
