@@ -603,10 +603,14 @@ func (m *model) grExpired(s int32) {
 }
 
 // checkDeferral ends x's selection deferral once every session of x that
-// can come up is Established.
+// can come up is Established again since x restarted (a session its peer
+// still holds from before the restart does not count: x has nothing from
+// it yet).
 func (m *model) checkDeferral(x int32) {
+	since := time.Duration(m.sp[x].upSince)
 	for _, s := range m.sessionsOf(x) {
-		if m.canEstablish(s) && m.rt[s].st.State != StateEstablished {
+		st := &m.rt[s].st
+		if m.canEstablish(s) && (st.State != StateEstablished || st.Since < since) {
 			return
 		}
 	}

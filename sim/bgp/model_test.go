@@ -437,3 +437,30 @@ func TestResultConcurrentReads(t *testing.T) {
 		}
 	}
 }
+
+func TestReflectorGracefulRestart(t *testing.T) {
+	// The only reflector restarts within the hold time: its clients keep
+	// the reflected routes all along (stale, then refreshed).
+	s := rrScen(4, 1).fail(10*time.Second, topology.FailDown, "node", "rr-1").fail(30*time.Second, topology.FailUp, "node", "rr-1")
+	for _, until := range []time.Duration{20 * time.Second, 31 * time.Second, 32500 * time.Millisecond, 0} {
+		p, r := s.run(t, Options{Seed: 8, Until: until})
+		for sp := range p.Speakers {
+			if p.Speakers[sp].Reflector() {
+				continue
+			}
+			if got := learned(r, sp); len(got) != 4 {
+				t.Errorf("at %v %s learned %v, want 4 prefixes", until, p.Speakers[sp].Name, got)
+			}
+		}
+		if until == 0 {
+			if !r.Converged || r.EstablishedSessions() != 4 {
+				t.Errorf("converged %v with %d sessions", r.Converged, r.EstablishedSessions())
+			}
+			for _, e := range r.Timeline {
+				if e.What == "session-down" {
+					t.Errorf("a session went down: %+v", e)
+				}
+			}
+		}
+	}
+}
