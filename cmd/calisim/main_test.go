@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -72,12 +73,22 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestDeterministic runs the same scenario twice: same bytes.
+// TestDeterministic runs the same scenarios twice, on one core and on all:
+// same bytes.
 func TestDeterministic(t *testing.T) {
-	a, _, _ := run(t, "run", scen+"rr-failure.yaml", "-o", "json", "--timeline", "--seed", "7")
-	b, _, _ := run(t, "run", scen+"rr-failure.yaml", "-o", "json", "--timeline", "--seed", "7")
-	if a != b || a == "" {
-		t.Error("two runs with the same seed differ")
+	for _, args := range [][]string{
+		{"run", scen + "rr-failure.yaml", "-o", "json", "--timeline", "--seed", "7"},
+		{"run", scen + "large-mesh-no-typha.yaml", "-o", "json"},
+		{"test", scen},
+	} {
+		prev := runtime.GOMAXPROCS(1)
+		a, _, _ := run(t, args...)
+		runtime.GOMAXPROCS(max(prev, 4))
+		b, _, _ := run(t, args...)
+		runtime.GOMAXPROCS(prev)
+		if a != b || a == "" {
+			t.Errorf("%v: two runs differ (GOMAXPROCS 1 and %d)", args, max(prev, 4))
+		}
 	}
 }
 
