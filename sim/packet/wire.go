@@ -149,6 +149,18 @@ func (w *walker) send(at string, node, router, s int, nh netip.Addr) {
 		return
 	}
 
+	if rcvRouter >= 0 {
+		// A link carries no more than its smaller end: a router interface
+		// with a smaller MTU than the sender's cannot take the frame in
+		// (the same bound dataplane's node PathMTU applies both ways).
+		rmtu := dataplane.RouterLinkMTU(sc, rcvRouter, s)
+		w.pathMTU = min(w.pathMTU, rmtu-w.enc.Overhead())
+		if w.wireLen() > rmtu {
+			r := &sc.Underlay.Routers[rcvRouter]
+			w.mtuViolation("router/"+r.Name, routerDev(r, sub.Name), rmtu)
+		}
+	}
+
 	name := "subnet/" + sub.Name
 	frame := w.frame(srcMAC, dstMAC)
 	if p, ok := w.wireBlockedBy(); ok && sub.Blocks(p) {
