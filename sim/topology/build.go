@@ -170,6 +170,12 @@ func (l *loader) calico(sc *Scenario) {
 	sc.Calico = c
 }
 
+// samePool reports whether two pools mean the same to the model.
+func samePool(a, b IPPool) bool {
+	return a.CIDR == b.CIDR && a.BlockSize == b.BlockSize && a.IPIPMode == b.IPIPMode &&
+		a.VXLANMode == b.VXLANMode && a.NATOutgoing == b.NATOutgoing && a.NodeSelector == b.NodeSelector
+}
+
 // resources resolves Calico resources with their defaults.
 func (l *loader) resources(sc *Scenario) {
 	r := &sc.Resources
@@ -177,7 +183,20 @@ func (l *loader) resources(sc *Scenario) {
 	pools := slices.Clone(l.in.pools)
 	if in := l.in.install; in != nil {
 		if in.hasPools {
-			pools = append(pools, in.pools...)
+			// The operator creates the Installation's pools as IPPool
+			// resources of the same names: pasting both is the same pool
+			// twice. The IPPool resource is what Felix reads.
+			for _, ip := range in.pools {
+				if j := slices.IndexFunc(l.in.pools, func(p IPPool) bool { return p.Name == ip.Name }); j >= 0 {
+					msg := fmt.Sprintf("IPPool %q of the Installation is also given as an IPPool resource (at %s): calisim uses the resource, as Felix does", ip.Name, l.in.pools[j].Pos)
+					if !samePool(ip, l.in.pools[j]) {
+						msg += "; they differ, and the operator would reconcile the resource to the Installation"
+					}
+					l.warnings = append(l.warnings, Warning{Pos: ip.Pos, Message: msg})
+					continue
+				}
+				pools = append(pools, ip)
+			}
 			if len(in.pools) == 0 && len(l.in.pools) == 0 {
 				l.warnings = append(l.warnings, Warning{Pos: in.pos, Message: "the Installation lists no IP pools: the operator creates none, so pods get no address"})
 			}

@@ -187,3 +187,36 @@ func TestIncludeOutsideMissing(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// `kubectl get installation` and `calicoctl get ippools` pasted together
+// name the operator's pool twice: the IPPool resource is used, with a
+// warning; two IPPool resources of one name are still refused.
+func TestInstallationPoolAlsoPasted(t *testing.T) {
+	install := `apiVersion: operator.tigera.io/v1
+kind: Installation
+metadata: {name: default}
+spec:
+  calicoNetwork:
+    ipPools:
+    - {name: default-ipv4-ippool, cidr: 10.244.0.0/16, encapsulation: VXLANCrossSubnet, natOutgoing: Enabled}
+    - {name: second, cidr: 10.245.0.0/16, encapsulation: None}
+---
+`
+	pool := `apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata: {name: default-ipv4-ippool}
+spec: {cidr: 10.244.0.0/16, ipipMode: CrossSubnet, vxlanMode: Never, natOutgoing: true, blockSize: 26}
+`
+	sc := mustLoadBytes(t, install+pool)
+	p := sc.Resources.IPPools
+	if len(p) != 2 || p[0].Name != "default-ipv4-ippool" || p[0].IPIPMode != EncapCrossSubnet || p[1].Name != "second" {
+		t.Errorf("pools %+v", p)
+	}
+	if !hasWarning(sc.Warnings, "also given as an IPPool resource", 7) || !hasWarning(sc.Warnings, "they differ", 7) {
+		t.Errorf("warnings %v", sc.Warnings)
+	}
+	_, err := LoadBytes("s.yaml", []byte(pool+"---\n"+pool))
+	if fes := fieldErrors(t, err); len(fes) != 1 || !strings.Contains(fes[0].Error(), "defined twice") {
+		t.Errorf("two IPPools of one name: %v", err)
+	}
+}
