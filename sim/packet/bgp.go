@@ -3,6 +3,7 @@ package packet
 import (
 	"net/netip"
 	"slices"
+	"sync"
 
 	"github.com/calisim/calisim/sim/bgp"
 	"github.com/calisim/calisim/sim/dataplane"
@@ -25,22 +26,36 @@ func NewNetwork(sc *topology.Scenario, g *topology.Graph, alloc *ipam.Allocation
 type bgpRouting struct {
 	plan *bgp.Plan
 	res  *bgp.Result
-	// sessionsOf[sp] are the plan's sessions of speaker sp.
+	// sessionsOf[sp] are the plan's sessions of speaker sp, indexed on the
+	// first bgp-down question: a 2,000-node mesh has two million sessions
+	// and most runs never ask.
+	once       sync.Once
 	sessionsOf [][]int
 }
 
 func newBGPRouting(plan *bgp.Plan, res *bgp.Result) *bgpRouting {
-	b := &bgpRouting{plan: plan, res: res, sessionsOf: make([][]int, len(plan.Speakers))}
-	for i := range plan.Sessions {
-		s := &plan.Sessions[i]
-		if s.A >= 0 && s.A < len(b.sessionsOf) {
-			b.sessionsOf[s.A] = append(b.sessionsOf[s.A], i)
+	return &bgpRouting{plan: plan, res: res}
+}
+
+// sessions returns the plan's sessions of speaker sp.
+func (b *bgpRouting) sessions(sp int) []int {
+	b.once.Do(func() {
+		plan := b.plan
+		b.sessionsOf = make([][]int, len(plan.Speakers))
+		for i := range plan.Sessions {
+			s := &plan.Sessions[i]
+			if s.A >= 0 && s.A < len(b.sessionsOf) {
+				b.sessionsOf[s.A] = append(b.sessionsOf[s.A], i)
+			}
+			if s.B >= 0 && s.B < len(b.sessionsOf) && s.B != s.A {
+				b.sessionsOf[s.B] = append(b.sessionsOf[s.B], i)
+			}
 		}
-		if s.B >= 0 && s.B < len(b.sessionsOf) && s.B != s.A {
-			b.sessionsOf[s.B] = append(b.sessionsOf[s.B], i)
-		}
+	})
+	if sp < 0 || sp >= len(b.sessionsOf) {
+		return nil
 	}
-	return b
+	return b.sessionsOf[sp]
 }
 
 func (b *bgpRouting) routerRoute(r int, dst netip.Addr) (netip.Addr, bool) {
@@ -87,20 +102,20 @@ func (b *bgpRouting) down(node, router, owner int, block netip.Prefix) bool {
 	if !ok || !ook || o >= len(b.plan.Origins) || !slices.Contains(b.plan.Origins[o], block) {
 		return false
 	}
-	for _, s := range b.sessionsOf[x] {
+	for _, s := range b.sessions(x) {
 		if b.plan.Sessions[s].Other(x) == o {
 			return b.isDown(s)
 		}
 	}
-	for _, s := range b.sessionsOf[x] {
+	for _, s := range b.sessions(x) {
 		if b.isDown(s) {
 			return true
 		}
 	}
-	if len(b.sessionsOf[o]) == 0 || len(b.sessionsOf[x]) == 0 {
+	if len(b.sessions(o)) == 0 || len(b.sessions(x)) == 0 {
 		return false
 	}
-	for _, s := range b.sessionsOf[o] {
+	for _, s := range b.sessions(o) {
 		if !b.isDown(s) {
 			return false
 		}
