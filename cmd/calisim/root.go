@@ -9,9 +9,12 @@ import (
 
 // modelledVersion is said in --help: where later Calico releases differ,
 // calisim follows this one.
-const modelledVersion = `Modelled: Calico v3.28–v3.30 with the BIRD backend. Where later releases differ
-(newer Felix programs IPIP and blackhole routes itself with "proto 80"),
-calisim follows the modelled version and prints "proto bird".`
+const modelledVersion = `Modelled: Calico v3.28–v3.30 with the BIRD backend. BIRD programs IPIP and
+native pools (blackholes and remote blocks "proto bird"); Felix programs VXLAN
+pools (blackholes and same-subnet routes "proto 80", vxlan.calico routes with
+no proto), as those versions do. Where later releases differ (newer Felix
+programs IPIP and blackhole routes itself with "proto 80"), calisim follows
+the modelled version.`
 
 // commands lists the constructors of every subcommand, in help order.
 var commands = []func() *cobra.Command{
