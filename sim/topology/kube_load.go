@@ -98,6 +98,14 @@ func (l *loader) kubeRule(d *document, path, peersField string, peers []KNPPeerF
 				b.CIDR = ps[0]
 			}
 			b.Except = l.nets(d, join(pp, "ipBlock.except"), pf.IPBlock.Except)
+			if b.CIDR.IsValid() && len(b.Except) == len(pf.IPBlock.Except) {
+				for j, e := range b.Except {
+					if e.Addr().Is4() != b.CIDR.Addr().Is4() || e.Bits() <= b.CIDR.Bits() || !b.CIDR.Contains(e.Addr()) {
+						ep := index(join(pp, "ipBlock.except"), j)
+						l.errs.add(Errorf(d.at(ep), ep, "%s is not a strict subset of cidr %s (Kubernetes refuses it)", e, b.CIDR))
+					}
+				}
+			}
 			peer.IPBlock = b
 		}
 		if pf.PodSelector == nil && pf.NamespaceSelector == nil && pf.IPBlock == nil {

@@ -220,3 +220,29 @@ spec: {cidr: 10.244.0.0/16, ipipMode: CrossSubnet, vxlanMode: Never, natOutgoing
 		t.Errorf("two IPPools of one name: %v", err)
 	}
 }
+
+// Kubernetes refuses an ipBlock whose except is not a strict subset of its
+// cidr.
+func TestIPBlockExceptSubset(t *testing.T) {
+	doc := func(except string) string {
+		return `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: x}
+spec:
+  podSelector: {}
+  ingress:
+  - from:
+    - ipBlock:
+        cidr: 10.0.0.0/8
+        except: [10.1.0.0/16, ` + except + `]
+`
+	}
+	mustLoadBytes(t, doc("10.2.3.4/32"))
+	for _, bad := range []string{"192.168.0.0/16", "10.0.0.0/8", "10.0.0.0/7"} {
+		_, err := LoadBytes("p.yaml", []byte(doc(bad)))
+		fes := fieldErrors(t, err)
+		if len(fes) != 1 || fes[0].Line != 10 || fes[0].Path != "spec.ingress[0].from[0].ipBlock.except[1]" || !strings.Contains(fes[0].Error(), "not a strict subset") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}
