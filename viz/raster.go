@@ -23,9 +23,10 @@ import (
 // renderer inside go-graphviz leaves out node outlines and edge lines.
 
 const (
-	pngDPI    = 96     // 1 pt = 4/3 px: legible at 100%
-	pngPad    = 4.0    // points around the drawing, as Graphviz's pad
-	pngMaxPix = 12_000 // the longest side in pixels; larger drawings get a lower DPI
+	pngDPI     = 96         // 1 pt = 4/3 px: legible at 100%
+	pngPad     = 4.0        // points around the drawing, as Graphviz's pad
+	pngMaxPix  = 12_000     // the longest side in pixels; larger drawings get a lower DPI
+	pngMaxArea = 40_000_000 // pixels in all (160 MB of RGBA)
 )
 
 // xdotGraph is the part of Graphviz's JSON output that rasterise reads.
@@ -73,6 +74,23 @@ type rasteriser struct {
 	fontSize  float64
 	fontFace  string
 	bold      bool
+	// box is the drawing's bounding box grown by a margin: Graphviz draws
+	// inside it, and anything outside is not drawn (a malformed layout
+	// could otherwise ask for a curve a billion points long).
+	box [4]float64
+}
+
+func (r *rasteriser) inside(x, y float64) bool {
+	return x >= r.box[0] && x <= r.box[2] && y >= r.box[1] && y <= r.box[3]
+}
+
+func (r *rasteriser) allInside(pts [][2]float64) bool {
+	for _, q := range pts {
+		if !r.inside(q[0], q[1]) {
+			return false
+		}
+	}
+	return true
 }
 
 // rasterise turns Graphviz's JSON output into a PNG.
@@ -90,13 +108,21 @@ func rasterise(layoutJSON []byte, w io.Writer) error {
 	if longest := math.Max(wPt, hPt) * dpi / 72; longest > pngMaxPix {
 		dpi = dpi * pngMaxPix / longest
 	}
+	if area := wPt * hPt * dpi * dpi / (72 * 72); area > pngMaxArea {
+		dpi = dpi * math.Sqrt(pngMaxArea/area)
+	}
+	if dpi < 1 {
+		return fmt.Errorf("png: a drawing of %.0f x %.0f points is too large to rasterise", wPt, hPt)
+	}
 	c := vgimg.NewWith(
 		vgimg.UseWH(vg.Length(wPt), vg.Length(hPt)),
-		vgimg.UseDPI(int(math.Max(dpi, 8))),
+		vgimg.UseDPI(int(math.Max(dpi, 1))),
 		vgimg.UseBackgroundColor(color.White),
 	)
 	c.Translate(vg.Point{X: vg.Length(pngPad - bb[0]), Y: vg.Length(pngPad - bb[1])})
-	r := &rasteriser{c: c, fonts: font.NewCache(liberation.Collection())}
+	const margin = 50.0
+	r := &rasteriser{c: c, fonts: font.NewCache(liberation.Collection()),
+		box: [4]float64{bb[0] - margin, bb[1] - margin, bb[2] + margin, bb[3] + margin}}
 	r.reset()
 	r.ops(g.Draw, false)
 	r.ops(g.LDraw, false)
@@ -152,6 +178,9 @@ func (r *rasteriser) reset() {
 // only.
 func (r *rasteriser) ops(ops []xdotOp, edge bool) {
 	for _, op := range ops {
+		if !r.drawable(op) {
+			continue
+		}
 		switch op.Op {
 		case "c":
 			r.pen, r.penOK = parseColor(op.Color)
@@ -184,6 +213,23 @@ func (r *rasteriser) ops(ops []xdotOp, edge bool) {
 			r.text(op)
 		}
 	}
+}
+
+// drawable reports whether op stays inside the drawing and its sizes are
+// sane; Graphviz's own layouts always are.
+func (r *rasteriser) drawable(op xdotOp) bool {
+	switch op.Op {
+	case "P", "p", "L", "B", "b":
+		return r.allInside(op.Points)
+	case "E", "e":
+		x, y, rx, ry := op.Rect[0], op.Rect[1], op.Rect[2], op.Rect[3]
+		return rx >= 0 && ry >= 0 && r.inside(x-rx, y-ry) && r.inside(x+rx, y+ry)
+	case "F":
+		return op.Size >= 0 && op.Size <= 1000
+	case "T":
+		return r.inside(op.Pt[0], op.Pt[1])
+	}
+	return true
 }
 
 func (r *rasteriser) style(s string) {

@@ -356,3 +356,18 @@ func TestPeeringsFromOptions(t *testing.T) {
 		t.Errorf("Options.Peerings drew another picture:\n%s", got)
 	}
 }
+
+// FuzzRasterise: whatever layout JSON comes in, rasterise returns a PNG or
+// an error, never panics, and never allocates past its bounds.
+func FuzzRasterise(f *testing.F) {
+	out, err := layout(context.Background(), Path(twoAZ(), twoAZDropped(), Options{}), "json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(out)
+	f.Add([]byte(`{"bb":"0,0,1e9,1e9"}`))
+	f.Add([]byte(`{"bb":"0,0,10,10","_draw_":[{"op":"b","points":[[1,1]]},{"op":"E","rect":[1,1,1e9,-3]},{"op":"T","pt":[0,0],"text":"x"}]}`))
+	f.Fuzz(func(t *testing.T, js []byte) {
+		_ = rasterise(js, io.Discard)
+	})
+}
