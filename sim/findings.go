@@ -27,6 +27,12 @@ type advisor struct {
 	// mtuMismatch lists nodes whose configured pod MTU does not fit the path,
 	// with the reason.
 	mtuMismatch []string
+	// paths are the simulated paths: drops they show back the rules up
+	// (see evidence).
+	paths []Path
+	// externalRefs says flows or expectations name addresses outside the
+	// cluster (externals or literal IPs).
+	externalRefs bool
 }
 
 // findings applies every rule, in code order, and returns what they found.
@@ -39,6 +45,7 @@ func (a *advisor) findings() []Finding {
 	} {
 		out = append(out, rule()...)
 	}
+	out = append(out, a.evidence(out)...)
 	slices.SortStableFunc(out, func(x, y Finding) int { return strings.Compare(x.Code, y.Code) })
 	return out
 }
@@ -390,7 +397,7 @@ func (a *advisor) srcDstCheck() []Finding {
 			case mode == topology.EncapCrossSubnet && here > 1:
 				why = append(why, fmt.Sprintf("IPPool %s (CrossSubnet) routes natively inside the subnet", pool.Name))
 			}
-			if !pool.NATOutgoing && len(a.sc.Externals) > 0 {
+			if !pool.NATOutgoing && a.externalRefs {
 				why = append(why, fmt.Sprintf("IPPool %s has natOutgoing off, so pod addresses leave for external destinations", pool.Name))
 			}
 		}
@@ -558,6 +565,52 @@ func (a *advisor) pools() []Finding {
 			Message:  o.Message + "; overlapping ranges make routes ambiguous: give every IPPool its own range, apart from the underlay",
 			Subjects: subj,
 		})
+	}
+	return out
+}
+
+// evidence adds what the simulated paths show and the rules above missed: a
+// packet dropped by a source/destination check, or for a blocked
+// encapsulation, always comes with the finding that explains it.
+func (a *advisor) evidence(have []Finding) []Finding {
+	covered := func(code, subject string) bool {
+		for _, f := range have {
+			if f.Code == code && slices.Contains(f.Subjects, subject) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []Finding
+	seen := map[string]bool{}
+	for _, p := range a.paths {
+		if p.Drop == nil {
+			continue
+		}
+		var code, msg string
+		switch {
+		case p.Drop.Reason == "src-dst-check":
+			code = CodeSrcDstCheck
+			msg = fmt.Sprintf("%s checks source and destination addresses (as AWS does) and dropped %s -> %s: the packet "+
+				"carried an address that is not the sending or receiving host's own; encapsulate (ipipMode or vxlanMode "+
+				"Always), keep natOutgoing on, or disable the check", p.Drop.At, p.From, p.To)
+		case p.Drop.Reason == "protocol-blocked" && p.Encapsulation == "ipip":
+			code = CodeIPIPBlocked
+			msg = fmt.Sprintf("%s drops IP-in-IP (IP protocol 4) and dropped %s -> %s; use VXLAN instead, which works where "+
+				"IP-in-IP is not allowed (Azure)", p.Drop.At, p.From, p.To)
+		case p.Drop.Reason == "protocol-blocked" && p.Encapsulation == "vxlan":
+			code = CodeVXLANBlocked
+			msg = fmt.Sprintf("%s drops VXLAN (UDP 4789) and dropped %s -> %s; allow UDP 4789 or use IP-in-IP where it "+
+				"is allowed", p.Drop.At, p.From, p.To)
+		default:
+			continue
+		}
+		key := code + " " + p.Drop.At
+		if seen[key] || covered(code, p.Drop.At) {
+			continue
+		}
+		seen[key] = true
+		out = append(out, Finding{Code: code, Severity: SeverityError, Message: msg, Subjects: []string{p.Drop.At}})
 	}
 	return out
 }

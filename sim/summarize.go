@@ -64,7 +64,9 @@ func (tw *Twin) Result(ctx context.Context) (*Result, error) {
 	res.Policy.Policies = len(r.GlobalNetworkPolicies) + len(r.NetworkPolicies) + len(r.KubeNetworkPolicies)
 
 	tw.Options.stage("findings")
-	res.Findings = tw.advisor().findings()
+	adv := tw.advisor()
+	adv.paths = res.Paths
+	res.Findings = adv.findings()
 	for _, w := range sc.Warnings {
 		res.Warnings = append(res.Warnings, w.String())
 	}
@@ -213,6 +215,13 @@ func (tw *Twin) advisor() *advisor {
 		}
 	}
 	a.mtuMismatch = collapseNodes(a.mtuMismatch)
+	a.externalRefs = len(sc.Externals) > 0
+	for _, f := range sc.Flows {
+		a.externalRefs = a.externalRefs || f.To.Kind == topology.RefIP
+	}
+	for _, f := range sc.Expect.Flows {
+		a.externalRefs = a.externalRefs || f.To.Kind == topology.RefIP
+	}
 	return a
 }
 
