@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 
 	"net/netip"
@@ -114,12 +115,21 @@ func (tw *Twin) bgpResult() BGPResult {
 		b.Timeline = append(b.Timeline, Event{AtMillis: e.At.Milliseconds(), What: e.What, Detail: e.Detail})
 	}
 	if len(p.Sessions) <= maxPeeringsListed {
-		b.Peerings = make([]Peering, len(p.Sessions))
-		for i := range p.Sessions {
-			b.Peerings[i] = tw.peering(i)
-		}
+		b.Peerings = slices.Collect(tw.Peerings())
 	}
 	return b
+}
+
+// Peerings yields every configured session, in plan order, as
+// Result.BGP.Peerings lists them (which it leaves out for huge meshes).
+func (tw *Twin) Peerings() iter.Seq[Peering] {
+	return func(yield func(Peering) bool) {
+		for i := range tw.Plan.Sessions {
+			if !yield(tw.peering(i)) {
+				return
+			}
+		}
+	}
 }
 
 // peering describes session i.

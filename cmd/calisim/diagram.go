@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"iter"
 	"os"
 
 	"github.com/calisim/calisim/sim"
-	"github.com/calisim/calisim/sim/bgp"
 	"github.com/calisim/calisim/sim/packet"
 	"github.com/calisim/calisim/sim/topology"
 	"github.com/calisim/calisim/viz"
@@ -174,46 +172,6 @@ func pickPath(ps []sim.Path) sim.Path {
 	return ps[0]
 }
 
-// twinPeerings lists every configured session of the twin, as
-// sim.Result.BGP.Peerings would when it is not left out for size. It
-// mirrors sim's own summary of a session (state, and why it is down).
-func twinPeerings(tw *sim.Twin) iter.Seq[sim.Peering] {
-	return func(yield func(sim.Peering) bool) {
-		p := tw.Plan
-		for i := range p.Sessions {
-			s := &p.Sessions[i]
-			pe := sim.Peering{AAddr: s.AAddr.String(), BAddr: s.BAddr.String(), Kind: s.Kind.String(), EBGP: s.EBGP}
-			if s.Client >= 0 || s.RRClient[0] || s.RRClient[1] {
-				pe.Kind = "rr-client"
-			}
-			pe.A = p.Speakers[s.A].Ref()
-			if s.B >= 0 {
-				pe.B = p.Speakers[s.B].Ref()
-			} else {
-				pe.B = "peer/" + s.BAddr.String()
-			}
-			st := bgp.SessionState{State: bgp.StateIdle}
-			if i < len(tw.BGP.Sessions) {
-				st = tw.BGP.Sessions[i]
-			}
-			pe.State = st.State.String()
-			pe.Established = st.State == bgp.StateEstablished
-			switch {
-			case pe.Established:
-			case s.Refused != "":
-				pe.Reason = s.Refused
-			case !s.Reachable:
-				pe.Reason = "TCP/179 blocked by " + s.Blocked
-			default:
-				pe.Reason = st.Reason
-			}
-			if !yield(pe) {
-				return
-			}
-		}
-	}
-}
-
 // simulate builds the twin and its result, and points the diagrams at the
 // twin's sessions when the result leaves them out for size.
 func simulate(c *cobra.Command, sc *topology.Scenario, opts sim.Options, vopts *viz.Options) (*sim.Result, error) {
@@ -226,7 +184,7 @@ func simulate(c *cobra.Command, sc *topology.Scenario, opts sim.Options, vopts *
 		return nil, err
 	}
 	if len(res.BGP.Peerings) == 0 {
-		vopts.Peerings = twinPeerings(tw)
+		vopts.Peerings = tw.Peerings()
 	}
 	return res, nil
 }
