@@ -138,7 +138,7 @@ func (c *compiler) tiers() {
 				order = &o
 			}
 		}
-		ts = append(ts, tier{name: t.Name, order: order})
+		ts = append(ts, tier{name: t.Name, order: order, passEnd: t.DefaultAction == "Pass"})
 	}
 	if !hasDefault {
 		o := float64(defaultTierOrder)

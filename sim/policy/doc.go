@@ -10,7 +10,8 @@
 //
 // Semantics follow Calico v3.28–v3.30: tiers in order, policies in a tier by
 // order then name, first matching rule decides, Pass moves to the next tier,
-// an applied tier with no match drops (implicit deny), no policy at all falls
+// an applied tier with no match drops (implicit deny) unless the Tier's
+// defaultAction is Pass (then on to the next tier), no policy at all falls
 // through to the kns.<namespace> profile, which allows. Kubernetes
 // NetworkPolicies are converted as Calico converts them (knp.default.<name>,
 // order 1000, ipBlock as nets that also match pod addresses).

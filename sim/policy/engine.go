@@ -54,6 +54,9 @@ type tier struct {
 	name     string
 	order    *float64
 	policies []*policy
+	// passEnd: the tier's defaultAction is Pass, so a packet no policy of
+	// the tier decided goes on to the next tier instead of implicit-deny
+	passEnd bool
 }
 
 // policy is a compiled Calico policy (or a Kubernetes NetworkPolicy as

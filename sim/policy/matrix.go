@@ -421,7 +421,9 @@ func (e *Engine) row(d Direction, i int, prep []prepRule, sc *scratch, out bitse
 			}
 		}
 		if applied {
-			if dec != nil {
+			if e.tiers[ti].passEnd {
+				next.or(pending) // defaultAction Pass: undecided peers go on
+			} else if dec != nil {
 				mark(dec, pending, e.allPods, codeImplicit+uint32(ti))
 			}
 			pending, next = next, pending

@@ -100,7 +100,7 @@ tiers:
 				return Decision{Allowed: r.act == actAllow, DecidedBy: p.decidedBy, Tier: t.name, Rule: r.index, Reason: ReasonRule, Pos: r.pos}
 			}
 		}
-		if applied {
+		if applied && !t.passEnd {
 			return Decision{Allowed: false, DecidedBy: DecidedImplicitDeny, Tier: t.name, Rule: -1, Reason: ReasonImplicitDeny}
 		}
 	}

@@ -76,6 +76,24 @@ func TestVerdict(t *testing.T) {
 			},
 		},
 		{
+			name: "tier defaultAction Pass: undecided packets go on to the next tier",
+			world: func() *world {
+				w := newWorld("a").pod("a/x", "app", "x").pod("a/y", "app", "y").pod("a/z", "app", "z")
+				w.sc.Resources.Tiers = []topology.Tier{{Name: "security", Order: f64(100), DefaultAction: "Pass"}, {Name: "strict", Order: f64(200), DefaultAction: "Deny"}}
+				return w.
+					gnp(topology.Policy{Name: "security.no-ssh", Tier: "security", Selector: "all()", Types: []string{"Ingress"},
+						Ingress: []topology.Rule{{Action: "Deny", Protocol: tcp, Destination: topology.EntityRule{Ports: ports(22)}}}}).
+					gnp(topology.Policy{Name: "strict.y-from-z", Tier: "strict", Selector: "app == 'y'", Types: []string{"Ingress"},
+						Ingress: []topology.Rule{{Action: "Allow", Source: topology.EntityRule{Selector: "app == 'z'"}}}})
+			},
+			flows: []flowCase{
+				{"a/x", "a/z", tcpPort(22), false, "security.no-ssh"},
+				{"a/x", "a/z", tcpPort(80), true, "profile/kns.a"},      // security passes, strict does not apply to z
+				{"a/z", "a/y", tcpPort(80), true, "strict.y-from-z"},    // on to strict, which allows
+				{"a/x", "a/y", tcpPort(80), false, DecidedImplicitDeny}, // strict applies, Deny at its end
+			},
+		},
+		{
 			name: "kubernetes policy: podSelector peer, ports, decidedBy namespace/name",
 			world: func() *world {
 				return newWorld("shop").pod("shop/web", "app", "web").pod("shop/db", "app", "db").pod("shop/other", "app", "other").

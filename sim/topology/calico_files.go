@@ -425,8 +425,8 @@ type TierFile struct {
 
 // TierSpec is a tier's spec.
 type TierSpec struct {
-	Order         *float64    `yaml:"order"`
-	DefaultAction NotModelled `yaml:"defaultAction"`
+	Order         *float64 `yaml:"order"`
+	DefaultAction string   `yaml:"defaultAction" jsonschema:"enum=Deny,enum=Pass"`
 }
 
 // ProfileFile is a Calico Profile.

@@ -565,7 +565,20 @@ func (l *loader) tier(d *document, n *ynode, path string) {
 	var f TierFile
 	l.decodeInto(d, n, path, &f)
 	l.requireName(d, path, f.Metadata.Name)
-	l.in.tiers = append(l.in.tiers, Tier{Name: f.Metadata.Name, Order: f.Spec.Order, Pos: d.pos(n, path)})
+	t := Tier{Name: f.Metadata.Name, Order: f.Spec.Order, DefaultAction: f.Spec.DefaultAction, Pos: d.pos(n, path)}
+	switch t.DefaultAction {
+	case "":
+		t.DefaultAction = "Deny"
+	case "Deny", "Pass":
+	default:
+		ap := join(path, "spec.defaultAction")
+		msg := fmt.Sprintf("%q is not a tier default action (Deny, Pass)", t.DefaultAction)
+		if m := suggest(t.DefaultAction, []string{"Deny", "Pass"}); m != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", m)
+		}
+		l.errs.add(Errorf(d.at(ap), ap, "%s", msg))
+	}
+	l.in.tiers = append(l.in.tiers, t)
 }
 
 func (l *loader) profile(d *document, n *ynode, path string) {

@@ -90,7 +90,11 @@ type ServiceAccountMatch struct {
 type Tier struct {
 	Name  string
 	Order *float64
-	Pos   Pos
+	// DefaultAction is what happens at the end of the tier when policies
+	// applied and none decided: "Deny" (also when absent) or "Pass" (on to
+	// the next tier), Calico's Tier spec.defaultAction.
+	DefaultAction string
+	Pos           Pos
 }
 
 // NetworkSet is a Calico GlobalNetworkSet (Namespace "") or NetworkSet.

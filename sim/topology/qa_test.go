@@ -246,3 +246,27 @@ spec:
 		}
 	}
 }
+
+// A Tier's defaultAction is read (Deny when absent); other values are
+// refused with a suggestion.
+func TestTierDefaultAction(t *testing.T) {
+	sc := mustLoadBytes(t, `apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: security}
+spec: {order: 100, defaultAction: Pass}
+---
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: platform}
+spec: {order: 200}
+`)
+	tiers := sc.Resources.Tiers
+	if len(tiers) != 2 || tiers[0].DefaultAction != "Pass" || tiers[1].DefaultAction != "Deny" {
+		t.Errorf("tiers %+v", tiers)
+	}
+	_, err := LoadBytes("t.yaml", []byte("apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: s}\nspec: {order: 1, defaultAction: pass}\n"))
+	fes := fieldErrors(t, err)
+	if len(fes) != 1 || fes[0].Line != 4 || fes[0].Path != "spec.defaultAction" || !strings.Contains(fes[0].Error(), `did you mean "Pass"`) {
+		t.Errorf("got %v", err)
+	}
+}
