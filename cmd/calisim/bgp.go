@@ -5,7 +5,6 @@ import (
 
 	"github.com/calisim/calisim/cmd/calisim/internal/printer"
 	"github.com/calisim/calisim/sim"
-	"github.com/calisim/calisim/sim/topology"
 	"github.com/spf13/cobra"
 )
 
@@ -34,20 +33,11 @@ status does. Without --node it prints the first 20 nodes.`,
 			if err != nil {
 				return usageError{err}
 			}
-			pr := newProgress(c.ErrOrStderr(), -1)
-			defer pr.Done()
-			opts, err := f.options(pr)
+			tw, done, err := f.twin(c, args[0])
 			if err != nil {
 				return err
 			}
-			sc, err := topology.Load(args[0])
-			if err != nil {
-				return err
-			}
-			tw, err := sim.Build(c.Context(), sc, opts)
-			if err != nil {
-				return err
-			}
+			defer done()
 			var nodes []int
 			if f.node != "" {
 				i, ok := tw.NodeIndex(f.node)
@@ -56,7 +46,7 @@ status does. Without --node it prints the first 20 nodes.`,
 				}
 				nodes = []int{i}
 			} else {
-				for i := range sc.Nodes {
+				for i := range tw.Scenario.Nodes {
 					if i == maxStatusNodes {
 						break
 					}
@@ -77,8 +67,8 @@ status does. Without --node it prints the first 20 nodes.`,
 					}
 					printer.NodeStatus(w, s)
 				}
-				if f.node == "" && len(sc.Nodes) > maxStatusNodes {
-					fmt.Fprintf(w, "\n... %d more nodes (use --node NAME)\n", len(sc.Nodes)-maxStatusNodes)
+				if f.node == "" && len(tw.Scenario.Nodes) > maxStatusNodes {
+					fmt.Fprintf(w, "\n... %d more nodes (use --node NAME)\n", len(tw.Scenario.Nodes)-maxStatusNodes)
 				}
 				return nil
 			})

@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"github.com/calisim/calisim/cmd/calisim/internal/printer"
-	"github.com/calisim/calisim/sim"
-	"github.com/calisim/calisim/sim/topology"
 	"github.com/spf13/cobra"
 )
 
@@ -38,20 +36,11 @@ vxlan.calico onlink) and a /32 per local pod on its cali veth.
 			if f.node == "" {
 				return usageError{fmt.Errorf("--node is required")}
 			}
-			pr := newProgress(c.ErrOrStderr(), -1)
-			defer pr.Done()
-			opts, err := f.options(pr)
+			tw, done, err := f.twin(c, args[0])
 			if err != nil {
 				return err
 			}
-			sc, err := topology.Load(args[0])
-			if err != nil {
-				return err
-			}
-			tw, err := sim.Build(c.Context(), sc, opts)
-			if err != nil {
-				return err
-			}
+			defer done()
 			i, ok := tw.NodeIndex(f.node)
 			if !ok {
 				return usageError{fmt.Errorf("--node %q: no such node in %s", f.node, args[0])}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/calisim/calisim/cmd/calisim/internal/printer"
 	"github.com/calisim/calisim/sim"
-	"github.com/calisim/calisim/sim/topology"
 	"github.com/spf13/cobra"
 )
 
@@ -39,17 +38,12 @@ the input is wrong.
 			if err != nil {
 				return usageError{err}
 			}
-			pr := newProgress(c.ErrOrStderr(), -1)
-			defer pr.Done()
-			opts, err := f.options(pr)
+			tw, done, err := f.twin(c, args[0])
 			if err != nil {
 				return err
 			}
-			sc, err := topology.Load(args[0])
-			if err != nil {
-				return err
-			}
-			res, err := sim.Run(c.Context(), sc, opts)
+			defer done()
+			res, err := tw.Result(c.Context())
 			if err != nil {
 				return err
 			}

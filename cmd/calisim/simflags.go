@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/calisim/calisim/sim"
+	"github.com/calisim/calisim/sim/topology"
 	"github.com/spf13/cobra"
 )
 
@@ -38,4 +39,26 @@ func (f *simFlags) options(pr ...*progress) (sim.Options, error) {
 		o.At = d
 	}
 	return o, nil
+}
+
+// twin loads the scenario at path and builds its twin, showing progress on
+// a terminal; done ends the progress bar (call it when the work is over).
+func (f *simFlags) twin(c *cobra.Command, path string) (tw *sim.Twin, done func(), err error) {
+	pr := newProgress(c.ErrOrStderr(), -1)
+	opts, err := f.options(pr)
+	if err != nil {
+		pr.Done()
+		return nil, nil, err
+	}
+	sc, err := topology.Load(path)
+	if err != nil {
+		pr.Done()
+		return nil, nil, err
+	}
+	tw, err = sim.Build(c.Context(), sc, opts)
+	if err != nil {
+		pr.Done()
+		return nil, nil, err
+	}
+	return tw, pr.Done, nil
 }

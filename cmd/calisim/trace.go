@@ -61,20 +61,11 @@ file that Wireshark and tshark decode.`,
 			if f.size < 0 || f.size > 65507 {
 				return usageError{fmt.Errorf("--size %d: want 0 to 65507 payload bytes", f.size)}
 			}
-			pr := newProgress(c.ErrOrStderr(), -1)
-			defer pr.Done()
-			opts, err := f.options(pr)
+			tw, done, err := f.twin(c, args[0])
 			if err != nil {
 				return err
 			}
-			sc, err := topology.Load(args[0])
-			if err != nil {
-				return err
-			}
-			tw, err := sim.Build(c.Context(), sc, opts)
-			if err != nil {
-				return err
-			}
+			defer done()
 			traces, err := tw.Traces(c.Context(), from, to, port, f.size)
 			if err != nil {
 				return usageError{err}
