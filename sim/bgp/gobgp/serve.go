@@ -2,6 +2,7 @@ package gobgp
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"time"
 	"unsafe"
 
+	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/server"
 )
 
@@ -62,6 +64,10 @@ func (l *serveLoop) end(timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
+	// One last round trip through the loop: every operation sent before
+	// (a watcher's unregistering) is handled by then, and the close below
+	// is ordered after those sends for the race detector too.
+	l.srv.ListPeer(context.Background(), &api.ListPeerRequest{}, func(*api.Peer) {})
 	l.stopping.Store(true)
 	mgmt.Close()
 	select {
@@ -81,6 +87,47 @@ func (l *serveLoop) end(timeout time.Duration) error {
 		}
 	}
 	return nil
+}
+
+// inLoop runs f on the server's loop goroutine, the way GoBGP's own API
+// calls do (a management operation), and returns its error.
+func (l *serveLoop) inLoop(f func() error) error {
+	mgmt, err := unexportedChan(l.srv, "mgmtCh")
+	if err != nil {
+		return err
+	}
+	ptr := mgmt.Type().Elem()
+	if ptr.Kind() != reflect.Pointer || ptr.Elem().Kind() != reflect.Struct {
+		return errors.New("gobgp engine: GoBGP's management operation is not a struct pointer (the engine is written for v3.37.0)")
+	}
+	op := reflect.New(ptr.Elem())
+	errCh := make(chan error)
+	for name, v := range map[string]any{"f": f, "errCh": errCh, "timestamp": time.Now()} {
+		fv := op.Elem().FieldByName(name)
+		if !fv.IsValid() || fv.Type() != reflect.TypeOf(v) {
+			return fmt.Errorf("gobgp engine: GoBGP's management operation has no field %s of type %T (the engine is written for v3.37.0)", name, v)
+		}
+		reflect.NewAt(fv.Type(), unsafe.Pointer(fv.UnsafeAddr())).Elem().Set(reflect.ValueOf(v))
+	}
+	mgmt.Send(op)
+	return <-errCh
+}
+
+// drained reports, from inside the loop, whether the server has finished
+// tearing down every peer it had: GoBGP frees a deleted peer's handler (and
+// waits for its goroutines) when the loop handles the peer's last message,
+// after DeletePeer has returned.
+func (l *serveLoop) drained() (bool, error) {
+	var empty bool
+	err := l.inLoop(func() error {
+		v := reflect.ValueOf(l.srv).Elem().FieldByName("incomings")
+		if !v.IsValid() || v.Kind() != reflect.Slice {
+			return errors.New("gobgp engine: GoBGP's BgpServer has no incomings list (the engine is written for v3.37.0)")
+		}
+		empty = v.Len() == 0
+		return nil
+	})
+	return empty, err
 }
 
 // unexportedChan reaches the channel field name of a BgpServer.

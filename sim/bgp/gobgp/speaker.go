@@ -15,7 +15,6 @@ type speaker struct {
 	srv         *server.BgpServer
 	loop        *serveLoop
 	watchCancel context.CancelFunc
-	stopped     bool // StopBgp has run
 }
 
 var ipv4Unicast = &api.Family{Afi: api.Family_AFI_IP, Safi: api.Family_SAFI_UNICAST}
@@ -115,7 +114,9 @@ func (n *network) peerConf(sp, i int) (*api.Peer, error) {
 			PassiveMode:   ses.Passive == sp,
 		},
 		Timers: &api.Timers{Config: &api.TimersConfig{
-			ConnectRetry: 1, HoldTime: 90, KeepaliveInterval: 30, IdleHoldTimeAfterReset: 1,
+			// A session the engine ends stays down (GoBGP's default 30 s
+			// idle hold after a reset): sessions come back only by AddPeer.
+			ConnectRetry: 1, HoldTime: 90, KeepaliveInterval: 30, IdleHoldTimeAfterReset: 30,
 		}},
 		AfiSafis: []*api.AfiSafi{{Config: &api.AfiSafiConfig{Family: ipv4Unicast, Enabled: true}}},
 	}

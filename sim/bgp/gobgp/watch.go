@@ -3,6 +3,7 @@ package gobgp
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -82,6 +83,7 @@ func (n *network) settle(ctx context.Context, tm timing) (bool, time.Time, error
 	deadline := time.Now().Add(tm.limit)
 	tick := time.NewTicker(tm.quiet / 10)
 	defer tick.Stop()
+	var nextCheck time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -113,11 +115,124 @@ func (n *network) settle(ctx context.Context, tm timing) (bool, time.Time, error
 		last := t.last
 		t.mu.Unlock()
 		now := time.Now()
+		if up && now.Sub(last) >= tm.quiet && !now.Before(nextCheck) {
+			ok, err := n.consistent(ctx)
+			if err != nil {
+				return false, last, err
+			}
+			if ok {
+				return true, last, nil
+			}
+			// Quiet, but an UPDATE is still on its way (a loaded machine
+			// can hold one back longer than the quiet interval): look again.
+			nextCheck = now.Add(tm.quiet)
+		}
 		switch {
-		case up && now.Sub(last) >= tm.quiet:
-			return true, last, nil
 		case !up && now.Sub(last) >= tm.stall, now.After(deadline):
 			return false, last, nil
 		}
 	}
+}
+
+// consistent reports whether every session end holds what the other end
+// advertises to it: each prefix in the sender's Adj-RIB-Out toward the
+// receiver is in the receiver's Adj-RIB-In from the sender, with the same
+// next hop. Quiet alone is a matter of timing (a loaded machine can hold an
+// UPDATE back longer than the quiet interval); this is a matter of state.
+// The receiver may hold more: GoBGP v3.37.0 does not withdraw a reflected
+// route from a non-client when its best path moves to another non-client.
+func (n *network) consistent(ctx context.Context) (bool, error) {
+	type key struct {
+		sp int
+		nb netip.Addr
+	}
+	type ribs struct{ out, in map[netip.Prefix][]string }
+	want := make([][]netip.Addr, len(n.sp)) // per speaker: neighbors of wanted sessions
+	for i := range n.p.Sessions {
+		if !n.wanted(i) {
+			continue
+		}
+		s := &n.p.Sessions[i]
+		ra, _ := n.addrs.loopOf(s.B, s.BAddr)
+		rb, _ := n.addrs.loopOf(s.A, s.AAddr)
+		want[s.A] = append(want[s.A], ra)
+		want[s.B] = append(want[s.B], rb)
+	}
+	got := make([]map[netip.Addr]ribs, len(n.sp))
+	err := n.perSpeaker(func(sp int) error {
+		got[sp] = map[netip.Addr]ribs{}
+		for _, nb := range want[sp] {
+			var r ribs
+			var err error
+			if r.out, err = n.adjRib(ctx, sp, nb, api.TableType_ADJ_OUT); err != nil {
+				return err
+			}
+			if r.in, err = n.adjRib(ctx, sp, nb, api.TableType_ADJ_IN); err != nil {
+				return err
+			}
+			got[sp][nb] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	for i := range n.p.Sessions {
+		if !n.wanted(i) {
+			continue
+		}
+		s := &n.p.Sessions[i]
+		ra, _ := n.addrs.loopOf(s.B, s.BAddr)
+		rb, _ := n.addrs.loopOf(s.A, s.AAddr)
+		for _, e := range [2]struct {
+			from, to key
+		}{{key{s.A, ra}, key{s.B, rb}}, {key{s.B, rb}, key{s.A, ra}}} {
+			out := got[e.from.sp][e.from.nb].out
+			in := got[e.to.sp][e.to.nb].in
+			for pf, nhs := range out {
+				for _, nh := range nhs {
+					if !slices.Contains(in[pf], nh) {
+						return false, nil
+					}
+				}
+			}
+		}
+	}
+	return true, nil
+}
+
+// adjRib lists speaker sp's Adj-RIB-In or -Out for neighbor nb: the next
+// hops per prefix.
+func (n *network) adjRib(ctx context.Context, sp int, nb netip.Addr, table api.TableType) (map[netip.Prefix][]string, error) {
+	m := map[netip.Prefix][]string{}
+	var ferr error
+	err := n.sp[sp].srv.ListPath(ctx, &api.ListPathRequest{TableType: table, Name: nb.String(), Family: ipv4Unicast},
+		func(d *api.Destination) {
+			pf, err := netip.ParsePrefix(d.Prefix)
+			if err != nil {
+				ferr = err
+				return
+			}
+			for _, p := range d.Paths {
+				if p.IsWithdraw {
+					continue
+				}
+				m[pf] = append(m[pf], nextHopOf(p))
+			}
+		})
+	if err == nil {
+		err = ferr
+	}
+	return m, err
+}
+
+// nextHopOf is a path's NEXT_HOP attribute as GoBGP prints it ("" if none).
+func nextHopOf(p *api.Path) string {
+	for _, a := range p.Pattrs {
+		var nh api.NextHopAttribute
+		if a.MessageIs(&nh) && a.UnmarshalTo(&nh) == nil {
+			return nh.NextHop
+		}
+	}
+	return ""
 }
