@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/calisim/calisim/sim/iproute"
 	"github.com/calisim/calisim/sim/selector"
 	"github.com/calisim/calisim/sim/topology"
 )
@@ -200,16 +201,16 @@ func checkNodes(tw *Twin, res *Result, ne topology.NodeExpect) ([]string, error)
 		}
 		table := tw.Routes(i)
 		for _, want := range ne.Routes {
-			if _, same, ok := findRoute(table, want); !ok {
-				if same != "" {
-					p = append(p, fmt.Sprintf("%s: route %q not found; the table has %q", n.Name, want, same))
+			if _, same, ok := iproute.Find(table, want); !ok {
+				if len(same) > 0 {
+					p = append(p, fmt.Sprintf("%s: route %q not found; the table has %q", n.Name, want, strings.Join(same, "; ")))
 				} else {
 					p = append(p, fmt.Sprintf("%s: route %q not found (no route to that destination)", n.Name, want))
 				}
 			}
 		}
 		for _, dst := range ne.AbsentRoutes {
-			if line, ok := hasDestination(table, dst); ok {
+			if line, ok := iproute.FindDst(table, dst); ok {
 				p = append(p, fmt.Sprintf("%s: route to %s expected absent, found %q", n.Name, dst, line))
 			}
 		}

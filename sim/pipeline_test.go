@@ -16,6 +16,7 @@ const module = "github.com/calisim/calisim"
 // only packages of a lower rank (or its own internal packages).
 var stageRank = map[string]int{
 	"sim/selector":  0,
+	"sim/iproute":   0,
 	"sim/topology":  1,
 	"sim/ipam":      2,
 	"sim/bgp":       3,

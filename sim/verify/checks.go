@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"github.com/calisim/calisim/sim/iproute"
 	"net/netip"
 	"slices"
 	"strings"
@@ -42,11 +43,11 @@ func (v *verifier) wantEstablished(i int, real []Session) []netip.Addr {
 
 // skipRoute says why a predicted route line cannot be checked here.
 func (v *verifier) skipRoute(line string) string {
-	r, _ := parseRoute(line)
+	r, _ := iproute.Parse(line)
 	switch {
-	case r.attrs["dev"] == "tunl0" && v.lab.IPIPSkipped != "":
+	case r.Attrs["dev"] == "tunl0" && v.lab.IPIPSkipped != "":
 		return "ipip: " + v.lab.IPIPSkipped
-	case r.attrs["dev"] == VXLANDev && v.lab.VXLANSkipped != "":
+	case r.Attrs["dev"] == VXLANDev && v.lab.VXLANSkipped != "":
 		return "vxlan: " + v.lab.VXLANSkipped
 	}
 	return ""
@@ -122,7 +123,7 @@ func (v *verifier) routesThere(ctx context.Context) bool {
 			}
 			// Settled means a route to the destination is there; whether it
 			// is the predicted one is the check's business.
-			if _, same, ok := findRoute(table, want); !ok && len(same) == 0 {
+			if _, same, ok := iproute.Find(table, want); !ok && len(same) == 0 {
 				return false
 			}
 		}
@@ -163,40 +164,40 @@ func (v *verifier) checkRoutes(ctx context.Context, i int, subject string) error
 	}
 	predictedDst := map[string]bool{}
 	for _, want := range v.in.Nodes[i].Routes {
-		w, ok := parseRoute(want)
+		w, ok := iproute.Parse(want)
 		if !ok {
 			continue
 		}
-		predictedDst[w.typ+" "+w.dst] = true
+		predictedDst[w.Type+" "+w.Dst] = true
 		c := Check{Kind: KindRoute, Subject: subject, Predicted: want}
 		if why := v.skipRoute(want); why != "" {
 			c.Status, c.Reason = Skipped, why
 			v.rep.add(c)
 			continue
 		}
-		match, same, found := findRoute(table, want)
+		match, same, found := iproute.Find(table, want)
 		switch {
 		case found:
 			c.Status, c.Real = Agree, match
 		case len(same) > 0:
 			c.Status, c.Real = Differ, strings.Join(same, "; ")
 		default:
-			c.Status, c.Real = Differ, "no route to "+w.dst
+			c.Status, c.Real = Differ, "no route to "+w.Dst
 		}
 		v.rep.add(c)
 	}
 	// Calico's own routes the twin did not predict: BIRD's (proto bird) and
 	// Felix's (proto 80, or through vxlan.calico).
 	for _, line := range table {
-		h, ok := parseRoute(line)
+		h, ok := iproute.Parse(line)
 		if !ok {
 			continue
 		}
-		calico := h.attrs["proto"] == "12" || h.attrs["proto"] == felixProto || h.attrs["dev"] == VXLANDev
-		if !calico || predictedDst[h.typ+" "+h.dst] {
+		calico := h.Attrs["proto"] == "12" || h.Attrs["proto"] == felixProto || h.Attrs["dev"] == VXLANDev
+		if !calico || predictedDst[h.Type+" "+h.Dst] {
 			continue
 		}
-		v.rep.add(Check{Kind: KindExtraRoute, Subject: subject, Predicted: "no route to " + h.dst, Real: line, Status: Differ})
+		v.rep.add(Check{Kind: KindExtraRoute, Subject: subject, Predicted: "no route to " + h.Dst, Real: line, Status: Differ})
 	}
 	return nil
 }

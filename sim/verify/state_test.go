@@ -8,42 +8,6 @@ import (
 	"github.com/calisim/calisim/sim/verify/internal/birdcfg"
 )
 
-func TestFindRoute(t *testing.T) {
-	table := []string{
-		"default via 10.0.1.1 dev eth0",
-		"10.0.1.0/24 dev eth0 proto kernel scope link src 10.0.1.10",
-		"blackhole 10.244.0.0/26 proto bird",
-		"10.244.0.64/26 via 10.0.1.11 dev eth0 proto bird",
-		"10.244.0.128/26 via 10.244.0.128 dev vxlan.calico onlink",
-		"blackhole 10.244.1.0/26 proto 80",
-		"10.244.0.5 dev cali0123456789a scope link",
-	}
-	tests := []struct {
-		want  string
-		found bool
-		same  int
-	}{
-		{"default via 10.0.1.1 dev eth0", true, 0},
-		{"0.0.0.0/0 via 10.0.1.1", true, 0},
-		{"blackhole 10.244.0.0/26 proto bird", true, 0},
-		{"blackhole 10.244.0.0/26 proto 12", true, 0}, // bird is protocol 12
-		{"10.244.0.64/26 via 10.0.1.11 dev eth0 proto bird", true, 0},
-		{"10.244.0.64/26 via 10.0.1.12 dev eth0 proto bird", false, 1},
-		{"10.244.0.128/26 via 10.244.0.128 dev vxlan.calico onlink", true, 0},
-		{"10.244.0.128/26 dev vxlan.calico proto bird", false, 1},
-		{"blackhole 10.244.1.0/26 proto bird", false, 1},
-		{"10.244.0.0/26 via 10.0.1.10", false, 1}, // a blackhole is another type, shown as what is there
-		{"10.244.0.5/32 dev cali0123456789a", true, 0},
-		{"10.9.9.0/24 dev eth0", false, 0},
-	}
-	for _, tc := range tests {
-		_, same, ok := findRoute(table, tc.want)
-		if ok != tc.found || len(same) != tc.same {
-			t.Errorf("findRoute(%q) = found %v, %d same-destination lines; want %v, %d", tc.want, ok, len(same), tc.found, tc.same)
-		}
-	}
-}
-
 func TestParseProtocols(t *testing.T) {
 	out := `BIRD 1.6.8 ready.
 name     proto    table    state  since       info
