@@ -40,6 +40,26 @@ func resourceKinds() map[string]resourceKind {
 	return k
 }
 
+// calicoKinds are the kinds of projectcalico.org/v3 (and of its CRDs).
+var calicoKinds = []string{"BGPConfiguration", "BGPFilter", "BGPPeer", "BlockAffinity", "CalicoNodeStatus",
+	"ClusterInformation", "FelixConfiguration", "GlobalNetworkPolicy", "GlobalNetworkSet", "HostEndpoint",
+	"IPAMBlock", "IPAMConfig", "IPAMConfiguration", "IPAMHandle", "IPPool", "IPReservation",
+	"KubeControllersConfiguration", "NetworkPolicy", "NetworkSet", "Node", "Profile",
+	"StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy", "StagedNetworkPolicy", "Tier",
+	"WorkloadEndpoint"}
+
+// realKinds lists, for the APIs calisim reads, every kind the real API
+// serves: a kind outside the list that is a near miss of one is a typo.
+var realKinds = map[string][]string{
+	"projectcalico.org/v3":     calicoKinds,
+	"crd.projectcalico.org/v1": calicoKinds,
+	"v1": {"Binding", "ComponentStatus", "ConfigMap", "Endpoints", "Event", "LimitRange", "Namespace", "Node",
+		"PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate", "ReplicationController",
+		"ResourceQuota", "Secret", "Service", "ServiceAccount"},
+	"apps/v1":              {"ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"},
+	"networking.k8s.io/v1": {"IPAddress", "Ingress", "IngressClass", "NetworkPolicy", "ServiceCIDR"},
+}
+
 // skippedKind counts the documents of a kind calisim does not model.
 type skippedKind struct {
 	what  string
@@ -113,10 +133,29 @@ func (l *loader) resource(d *document, n *ynode, path string) {
 		l.list(d, n, path)
 		return
 	}
-	// A kind we know under another apiVersion is most likely a typo.
-	for k := range l.kinds {
-		if strings.HasSuffix(k, "/"+kind.str()) && !strings.HasPrefix(k, "crd.") {
-			l.errs.add(Errorf(d.pos(av, join(path, "apiVersion")), join(path, "apiVersion"), "%s is not served as %q (did you mean %q?)", kind.str(), av.str(), strings.TrimSuffix(k, "/"+kind.str())))
+	// A kind we know under another apiVersion is most likely a typo,
+	// unless the apiVersion serves a kind of that name too (v1 Node). The
+	// apiVersions are listed sorted (NetworkPolicy has two).
+	if !slices.Contains(realKinds[av.str()], kind.str()) {
+		var groups []string
+		for k := range l.kinds {
+			if strings.HasSuffix(k, "/"+kind.str()) && !strings.HasPrefix(k, "crd.") {
+				groups = append(groups, strconv.Quote(strings.TrimSuffix(k, "/"+kind.str())))
+			}
+		}
+		if len(groups) > 0 {
+			slices.Sort(groups)
+			l.errs.add(Errorf(d.pos(av, join(path, "apiVersion")), join(path, "apiVersion"), "%s is not served as %q (did you mean %s?)", kind.str(), av.str(), strings.Join(groups, " or ")))
+			return
+		}
+	}
+	// A near miss of a kind of an API calisim reads (IPPol) is a typo: the
+	// API has no such kind. Real kinds not modelled (v1 Node, BGPFilter)
+	// are skipped with a warning below.
+	if real, ok := realKinds[av.str()]; ok && !slices.Contains(real, kind.str()) {
+		if m := suggest(kind.str(), real); m != "" {
+			kp := join(path, "kind")
+			l.errs.add(Errorf(d.pos(kind, kp), kp, "%s has no kind %q (did you mean %q?)", av.str(), kind.str(), m))
 			return
 		}
 	}

@@ -270,3 +270,51 @@ spec: {order: 200}
 		t.Errorf("got %v", err)
 	}
 }
+
+// A near miss of a kind of an API calisim reads is refused as a typo; a
+// real kind calisim does not model (v1 Node, close to Pod) is a warning.
+func TestKindTypos(t *testing.T) {
+	for _, c := range []struct{ doc, want string }{
+		{"apiVersion: projectcalico.org/v3\nkind: IPPol\nmetadata: {name: a}\nspec: {cidr: 10.0.0.0/8}\n", `did you mean "IPPool"`},
+		{"apiVersion: apps/v1\nkind: Deploymnt\nmetadata: {name: a}\n", `did you mean "Deployment"`},
+		{"apiVersion: networking.k8s.io/v1\nkind: NetworkPolcy\nmetadata: {name: a}\n", `did you mean "NetworkPolicy"`},
+	} {
+		_, err := LoadBytes("k.yaml", []byte(c.doc))
+		fes := fieldErrors(t, err)
+		if len(fes) != 1 || fes[0].Line != 2 || fes[0].Path != "kind" || !strings.Contains(fes[0].Error(), c.want) {
+			t.Errorf("%q: %v", c.doc, err)
+		}
+	}
+	sc := mustLoadBytes(t, `apiVersion: v1
+kind: Node
+metadata: {name: worker-1}
+---
+apiVersion: projectcalico.org/v3
+kind: StagedNetworkPolicy
+metadata: {name: s, namespace: a}
+---
+apiVersion: example.com/v1
+kind: IPPol
+metadata: {name: x}
+`)
+	for _, w := range []struct {
+		msg  string
+		line int
+	}{{"kind Node (v1) is not modelled", 2}, {"kind StagedNetworkPolicy (projectcalico.org/v3) is not modelled", 6}, {"kind IPPol (example.com/v1) is not modelled", 10}} {
+		if !hasWarning(sc.Warnings, w.msg, w.line) {
+			t.Errorf("no warning %q at line %d: %v", w.msg, w.line, sc.Warnings)
+		}
+	}
+}
+
+// A kind under the wrong apiVersion names every apiVersion that serves it,
+// in order, the same on every run.
+func TestKindWrongAPIVersionDeterministic(t *testing.T) {
+	for range 20 {
+		_, err := LoadBytes("k.yaml", []byte("apiVersion: v1\nkind: NetworkPolicy\nmetadata: {name: a}\n"))
+		fes := fieldErrors(t, err)
+		if len(fes) != 1 || fes[0].Path != "apiVersion" || !strings.Contains(fes[0].Error(), `(did you mean "networking.k8s.io/v1" or "projectcalico.org/v3"?)`) {
+			t.Fatalf("got %v", err)
+		}
+	}
+}
