@@ -127,11 +127,15 @@ func (d *Dataplane) podRoute(p int) Route {
 //     VXLAN pools from kernel programming ("these are handled by Felix"),
 //     and calico_backend vxlan runs no BIRD at all;
 //   - IPIP and native pools take the route from BGP: no best route, no
-//     line (the packet meets the default route, or nothing). When the
-//     BGP next hop is a node and the pool is IPIP (Always, or CrossSubnet
-//     with that node outside node i's prefix) it goes via tunl0 onlink; any
-//     other next hop (a router, an eBGP ToR) is native via eth0, resolved
-//     through the default gateway when it is off the node's subnet.
+//     line (the packet meets the default route, or nothing). An IPIP pool
+//     (Always, or CrossSubnet with the BGP next hop outside node i's
+//     prefix) goes via tunl0 onlink to the next hop, whoever it is: Calico's
+//     calico_kernel_programming filter (bird_ipam.cfg.template) sets
+//     krt_tunnel from the pool's mode and the next hop's subnet alone, so a
+//     route learned from an eBGP ToR is tunnelled to the ToR too (which
+//     cannot decapsulate it: see packet). Native routes go via eth0,
+//     resolved through the default gateway when the next hop is off the
+//     node's subnet.
 func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 	if b.Node == i {
 		// BIRD blackholes the node's own blocks (proto bird), except those of
@@ -169,7 +173,7 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 	if !ok || !nh.IsValid() {
 		return Route{}, false
 	}
-	if enc == topology.EncapIPIP && (mode == topology.EncapAlways || !d.nodePfx[i].Contains(nh)) && d.isNode(nh, b.Node) {
+	if enc == topology.EncapIPIP && (mode == topology.EncapAlways || !d.nodePfx[i].Contains(nh)) {
 		return Route{Dst: b.CIDR, Via: nh, Dev: DevTunl0, Proto: ProtoBird, Onlink: true}, true
 	}
 	if !d.nodeNet[i].Contains(nh) {
@@ -184,14 +188,4 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 		nh = gw
 	}
 	return Route{Dst: b.CIDR, Via: nh, Dev: DevEth0, Proto: ProtoBird}, true
-}
-
-// isNode reports whether a is a node's address; owner is the node most
-// likely to have it (the block's), checked before the map.
-func (d *Dataplane) isNode(a netip.Addr, owner int) bool {
-	if d.nodes[owner].Addr == a {
-		return true
-	}
-	_, ok := d.nodeByAddr[a]
-	return ok
 }

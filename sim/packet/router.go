@@ -15,10 +15,19 @@ func (w *walker) router() {
 	name := "router/" + rt.Name
 	dst := w.wireDst()
 	for _, in := range rt.Interfaces {
-		if in.Addr == dst {
-			w.deliver(Hop{At: name, Device: routerDev(rt, in.Subnet), Action: ActionDeliver})
+		if in.Addr != dst {
+			continue
+		}
+		if w.enc != topology.EncapNone {
+			// A node tunnelled a pod packet to the router (an IPIP route
+			// whose BGP next hop is the router): routers do not
+			// decapsulate, so the inner packet goes nowhere.
+			w.drop(name, routerDev(rt, in.Subnet), NoRoute, fmt.Sprintf("router %s received %s addressed to itself and does not decapsulate it (%v -> %v inside)",
+				rt.Name, w.enc, w.pkt.Src, w.pkt.Dst), nil)
 			return
 		}
+		w.deliver(Hop{At: name, Device: routerDev(rt, in.Subnet), Action: ActionDeliver})
+		return
 	}
 	if p, ok := w.wireBlockedBy(); ok && rt.Blocks(p) {
 		w.drop(name, "", ProtocolBlocked, fmt.Sprintf("router %s drops %s (%s)", rt.Name, p, protoDesc(p)), nil)
