@@ -168,3 +168,27 @@ func TestAddrPlanOrder(t *testing.T) {
 		t.Errorf("%d endpoints, want 6", len(a.ends))
 	}
 }
+
+// A reflector prefers a client's route heard directly to the copy another
+// reflector reflects to it (BIRD: same ORIGINATOR_ID, shorter CLUSTER_LIST;
+// GoBGP alone would take the copy from the lower router ID, rr-2's).
+func TestReflectorPrefersDirect(t *testing.T) {
+	p := planOf(t, "rr.yaml", rrYAML)
+	r := run(t, New(), p, bgp.Options{})
+	for sp := range p.Speakers {
+		if !p.Speakers[sp].Reflector() {
+			continue
+		}
+		for _, rt := range r.Routes(sp) {
+			if rt.Local() {
+				continue
+			}
+			if p.Speakers[rt.Origin].Reflector() {
+				continue // another reflector's own block: learned from it
+			}
+			if rt.From != rt.Origin {
+				t.Errorf("%s %s: learned from %s, want %s directly", p.Speakers[sp].Name, rt.Prefix, p.Speakers[rt.From].Name, p.Speakers[rt.Origin].Name)
+			}
+		}
+	}
+}

@@ -58,6 +58,9 @@ func (n *network) prepare(ctx context.Context, sp int) error {
 	if err != nil {
 		return fmt.Errorf("gobgp engine: watch %s: %w", s.Ref(), err)
 	}
+	if err := n.reflectorPolicy(ctx, sp); err != nil {
+		return err
+	}
 	for _, pf := range n.p.Origins[sp] {
 		if err := originate(ctx, k.srv, pf, s.Addr); err != nil {
 			return fmt.Errorf("gobgp engine: %s originates %s: %w", s.Ref(), pf, err)
