@@ -59,8 +59,8 @@ type IPPoolSpec struct {
 	AllowedUses      NotModelled `yaml:"allowedUses"`
 	AssignmentMode   NotModelled `yaml:"assignmentMode"`
 	NamespaceSel     NotModelled `yaml:"namespaceSelector"`
-	IPIP             NotModelled `yaml:"ipip"`
-	NATOutgoingV1    NotModelled `yaml:"nat-outgoing"`
+	IPIP             Raw         `yaml:"ipip"`         // Calico v1; v3 refuses it (mustBeNil)
+	NATOutgoingV1    Raw         `yaml:"nat-outgoing"` // Calico v1; v3 refuses it (mustBeFalse)
 }
 
 // BGPConfigurationFile is a Calico BGPConfiguration.

@@ -132,6 +132,17 @@ func (l *loader) ipPool(d *document, n *ynode, path string) {
 		Pos:              d.pos(n, path),
 	}
 	l.requireName(d, path, p.Name)
+	// The v1 fields: Calico v3 validates them away (ipip must be nil,
+	// nat-outgoing false), so a pool that relies on them is refused rather
+	// than silently left without encapsulation.
+	if f.Spec.IPIP.IsSet() {
+		fp := join(path, "spec.ipip")
+		l.errs.add(Errorf(d.at(fp), fp, "ipip is the Calico v1 field and projectcalico.org/v3 refuses it: use ipipMode (Always, CrossSubnet, Never)"))
+	}
+	if f.Spec.NATOutgoingV1.IsSet() {
+		fp := join(path, "spec.nat-outgoing")
+		l.errs.add(Errorf(d.at(fp), fp, "nat-outgoing is the Calico v1 field and projectcalico.org/v3 refuses it: use natOutgoing"))
+	}
 	if l.ipv6Pool(d, join(path, "spec.cidr"), p.Name, f.Spec.CIDR) {
 		return
 	}

@@ -318,3 +318,21 @@ func TestKindWrongAPIVersionDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// Calico v1's ipip and nat-outgoing pool fields are refused as Calico v3
+// refuses them (the pool would otherwise run without encapsulation).
+func TestIPPoolV1Fields(t *testing.T) {
+	_, err := LoadBytes("p.yaml", []byte(`apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata: {name: legacy}
+spec:
+  cidr: 10.250.0.0/16
+  ipip: {enabled: true, mode: always}
+  nat-outgoing: true
+`))
+	fes := fieldErrors(t, err)
+	if len(fes) != 2 || fes[0].Line != 6 || fes[0].Path != "spec.ipip" || !strings.Contains(fes[0].Error(), "use ipipMode") ||
+		fes[1].Line != 7 || fes[1].Path != "spec.nat-outgoing" || !strings.Contains(fes[1].Error(), "use natOutgoing") {
+		t.Errorf("got %v", err)
+	}
+}
