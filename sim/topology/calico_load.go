@@ -37,6 +37,9 @@ type calicoNodeIn struct {
 	rrID   string
 	addr   netip.Prefix
 	pos    Pos
+	// namePos and addrPos: metadata.name and spec.bgp.ipv4Address, for
+	// errors found when the node list is known
+	namePos, addrPos Pos
 }
 
 // selectorAt parses a Calico selector, reporting a syntax error at the
@@ -608,7 +611,8 @@ func (l *loader) calicoNode(d *document, n *ynode, path string) {
 	var f CalicoNodeFile
 	l.decodeInto(d, n, path, &f)
 	l.requireName(d, path, f.Metadata.Name)
-	cn := calicoNodeIn{name: f.Metadata.Name, labels: f.Metadata.Labels, pos: d.pos(n, path)}
+	cn := calicoNodeIn{name: f.Metadata.Name, labels: f.Metadata.Labels, pos: d.pos(n, path),
+		namePos: d.at(join(path, "metadata.name")), addrPos: d.at(join(path, "spec.bgp.ipv4Address"))}
 	if b := f.Spec.BGP; b != nil {
 		cn.as = b.ASNumber
 		if b.ASNumber != nil {

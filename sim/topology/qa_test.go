@@ -336,3 +336,32 @@ spec:
 		t.Errorf("got %v", err)
 	}
 }
+
+// Errors found on a Calico Node once the nodes are known point at the
+// offending field's line, not the document's first line.
+func TestCalicoNodeErrorLines(t *testing.T) {
+	for _, c := range []struct {
+		name, addr string
+		line       int
+		path, msg  string
+	}{
+		{"n9", "10.0.1.99/24", 23, "metadata.name", `names no node of the scenario`},
+		{"n1", "10.0.9.20/24", 26, "spec.bgp.ipv4Address", "is in no subnet"},
+	} {
+		_, err := LoadBytes("s.yaml", []byte(head+`  nodes:
+    - {name: n1, subnet: a}
+---
+apiVersion: projectcalico.org/v3
+kind: Node
+metadata:
+  name: `+c.name+`
+spec:
+  bgp:
+    ipv4Address: `+c.addr+`
+`))
+		fes := fieldErrors(t, err)
+		if len(fes) != 1 || fes[0].Line != c.line || fes[0].Path != c.path || !strings.Contains(fes[0].Error(), c.msg) {
+			t.Errorf("%s: got %v", c.name, err)
+		}
+	}
+}

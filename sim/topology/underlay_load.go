@@ -361,7 +361,7 @@ func (l *loader) applyCalicoNodes(nodes []nodeIn, subnets []Subnet) {
 			if s := suggest(cn.name, names); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			l.errs.add(Errorf(cn.pos, join(cn.pos.Path, "metadata.name"), "%s", msg))
+			l.errs.add(Errorf(cn.namePos, join(cn.pos.Path, "metadata.name"), "%s", msg))
 			continue
 		}
 		n := &nodes[i]
@@ -387,7 +387,7 @@ func (l *loader) applyCalicoNodes(nodes []nodeIn, subnets []Subnet) {
 				}
 			}
 			if n.subnet < 0 {
-				l.errs.add(Errorf(cn.pos, join(cn.pos.Path, "spec.bgp.ipv4Address"), "%s is in no subnet of the underlay", cn.addr.Addr()))
+				l.errs.add(Errorf(cn.addrPos, join(cn.pos.Path, "spec.bgp.ipv4Address"), "%s is in no subnet of the underlay", cn.addr.Addr()))
 				continue
 			}
 			n.node.Subnet = subnets[n.subnet].Name
