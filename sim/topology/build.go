@@ -215,7 +215,7 @@ func (l *loader) resources(sc *Scenario) {
 	seen := map[string]Pos{}
 	for _, p := range pools {
 		if prev, dup := seen[p.Name]; dup {
-			l.errs.add(Errorf(p.Pos, join(p.Pos.Path, "metadata.name"), "IPPool %q is defined twice (also at %s)", p.Name, prev))
+			l.errs.add(Errorf(l.fieldAt(p.Pos, "metadata.name"), join(p.Pos.Path, "metadata.name"), "IPPool %q is defined twice (also at %s)", p.Name, prev))
 		}
 		seen[p.Name] = p.Pos
 	}
@@ -230,7 +230,7 @@ func (l *loader) resources(sc *Scenario) {
 	for _, p := range r.BGPPeers {
 		if p.Node != "" {
 			if _, ok := l.nodeIdx[p.Node]; !ok {
-				l.errs.add(Errorf(p.Pos, join(p.Pos.Path, "spec.node"), "unknown node %q", p.Node))
+				l.errs.add(Errorf(l.fieldAt(p.Pos, "spec.node"), join(p.Pos.Path, "spec.node"), "unknown node %q", p.Node))
 			}
 		}
 	}
@@ -254,7 +254,7 @@ func (l *loader) resources(sc *Scenario) {
 	for _, ps := range [][]Policy{l.in.gnps, l.in.nps} {
 		for _, p := range ps {
 			if !tiers[p.Tier] {
-				l.errs.add(Errorf(p.Pos, join(p.Pos.Path, "spec.tier"), "unknown tier %q (no Tier resource of that name)", p.Tier))
+				l.errs.add(Errorf(l.fieldAt(p.Pos, "spec.tier"), join(p.Pos.Path, "spec.tier"), "unknown tier %q (no Tier resource of that name)", p.Tier))
 			}
 		}
 	}

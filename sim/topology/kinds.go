@@ -243,6 +243,26 @@ func find(n *ynode, path string) *ynode {
 	return n
 }
 
+// fieldAt returns the position of field below the node at p (a resource's
+// or a list item's Pos), found again in its document; p itself when the
+// document is not found. Checks that run once the whole scenario is known
+// hold only the resource's Pos, and an error must name the field's line.
+func (l *loader) fieldAt(p Pos, field string) Pos {
+	docs := l.docs
+	if l.scen != nil {
+		docs = append([]*document{l.scen}, docs...)
+	}
+	for _, d := range docs {
+		if d.file != p.File {
+			continue
+		}
+		if n := find(d.root, p.Path); n != nil && n.line == p.Line && n.col == p.Col {
+			return d.at(join(p.Path, field))
+		}
+	}
+	return p
+}
+
 // at returns the position of path in d, or of its nearest present parent.
 func (d *document) at(path string) Pos {
 	p := path

@@ -92,7 +92,11 @@ func (l *loader) workloads(sc *Scenario) {
 		w := kw.w
 		k := wkey{w.Namespace, w.Name}
 		if prev, dup := seen[k]; dup {
-			l.errs.add(Errorf(w.Pos, join(w.Pos.Path, "name"), "workload %s/%s is defined twice (also at %s)", w.Namespace, w.Name, prev))
+			field := "metadata.name"
+			if w.Kind == KindScenario {
+				field = "name"
+			}
+			l.errs.add(Errorf(l.fieldAt(w.Pos, field), join(w.Pos.Path, field), "workload %s/%s is defined twice (also at %s)", w.Namespace, w.Name, prev))
 			continue
 		}
 		seen[k] = w.Pos
@@ -147,7 +151,7 @@ func (l *loader) candidates(sc *Scenario, kw kubeWorkloadIn) ([]int, bool) {
 			if s := l.suggestNode(w.NodeName, sc); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			l.errs.add(Errorf(w.Pos, join(w.Pos.Path, field), "%s", msg))
+			l.errs.add(Errorf(l.fieldAt(w.Pos, field), join(w.Pos.Path, field), "%s", msg))
 			return nil, false
 		}
 		return []int{i}, true
@@ -180,7 +184,7 @@ func (l *loader) candidates(sc *Scenario, kw kubeWorkloadIn) ([]int, bool) {
 		if len(sc.Nodes) == 0 {
 			l.errs.add(Errorf(w.Pos, w.Pos.Path, "workload %s/%s has no node to run on: the scenario has no nodes", w.Namespace, w.Name))
 		} else {
-			l.errs.add(Errorf(w.Pos, join(w.Pos.Path, field), "nodeSelector %q matches no node", w.NodeSelector))
+			l.errs.add(Errorf(l.fieldAt(w.Pos, field), join(w.Pos.Path, field), "nodeSelector %q matches no node", w.NodeSelector))
 		}
 		return nil, false
 	}

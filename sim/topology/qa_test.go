@@ -365,3 +365,59 @@ spec:
 		}
 	}
 }
+
+// References checked once the scenario is known (a BGPPeer's node, a
+// policy's tier, a workload defined twice, a nodeSelector matching no node)
+// are reported at the field's line, List items included.
+func TestLateReferenceLines(t *testing.T) {
+	for _, c := range []struct {
+		name, doc string
+		line      int
+		path, msg string
+	}{
+		{"bgppeer node", `apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata: {name: p}
+spec:
+  peerIP: 10.0.1.1
+  asNumber: 64600
+  node: ghost
+`, 25, "spec.node", `unknown node "ghost"`},
+		{"tier in a List", `apiVersion: v1
+kind: List
+items:
+- apiVersion: projectcalico.org/v3
+  kind: GlobalNetworkPolicy
+  metadata: {name: nowhere.p}
+  spec:
+    tier: nowhere
+    selector: all()
+`, 26, "items[0].spec.tier", `unknown tier "nowhere"`},
+		{"deployment twice", `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec: {template: {spec: {containers: [{name: c}]}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec: {template: {spec: {containers: [{name: c}]}}}
+`, 27, "metadata.name", "defined twice"},
+		{"nodeSelector", `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      nodeSelector: {disk: ssd}
+      containers: [{name: c}]
+`, 25, "spec.template.spec.nodeSelector", "matches no node"},
+	} {
+		_, err := LoadBytes("s.yaml", []byte(head+"  nodes: [{name: n1, subnet: a}]\n---\n"+c.doc))
+		fes := fieldErrors(t, err)
+		if len(fes) != 1 || fes[0].Line != c.line || fes[0].Path != c.path || !strings.Contains(fes[0].Error(), c.msg) {
+			t.Errorf("%s: want line %d %s %q, got %v", c.name, c.line, c.path, c.msg, err)
+		}
+	}
+}

@@ -319,7 +319,7 @@ metadata: {name: p, namespace: x}
 spec:
   nodeName: ghost
   containers: [{name: c, image: nginx}]
-`, "spec.nodeName", 18, `unknown node "ghost"`},
+`, "spec.nodeName", 22, `unknown node "ghost"`}, // the field's line, not the document's
 		{"include outside", head + `  include: [../outside.yaml]
 `, "spec.include[0]", 17, "not available"},
 		{"second scenario", head + `---
