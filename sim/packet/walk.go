@@ -266,7 +266,14 @@ func (w *walker) encapsulate(i int, name string, r dataplane.Route) {
 			w.mtuViolation(name, r.Dev, dev.MTU)
 		}
 	}
-	w.enc, w.outerSrc, w.outerDst, w.outerTTL = enc, info.Addr, outerDst, DefaultTTL
+	// tunl0 is the kernel's fallback IPIP device, "ttl inherit": the outer
+	// header copies the inner TTL. vxlan.calico has no TTL set, so the
+	// kernel's default hop limit (64) applies.
+	outerTTL := uint8(DefaultTTL)
+	if enc == topology.EncapIPIP {
+		outerTTL = w.pkt.TTL
+	}
+	w.enc, w.outerSrc, w.outerDst, w.outerTTL = enc, info.Addr, outerDst, outerTTL
 	w.t.Encap, w.t.OverheadBytes = enc, enc.Overhead()
 	w.hop(Hop{At: name, Device: r.Dev, Action: ActionEncapsulate,
 		Detail: fmt.Sprintf("%s (%s) %s -> %s", enc, r.String(), info.Addr, outerDst)})
