@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"net/netip"
 	"slices"
-
-	"github.com/calisim/calisim/sim/bgp"
 )
 
 // endpoint is one underlay address a speaker uses on its sessions (a node
@@ -39,7 +37,7 @@ type spAddr struct {
 
 // newAddrPlan collects the endpoints of every speaker that speaks: one with
 // an AS and a valid router ID, plus the addresses its sessions use.
-func newAddrPlan(p *bgp.Plan, base byte) *addrPlan {
+func newAddrPlan(p *layout, base byte) *addrPlan {
 	a := &addrPlan{index: map[spAddr]int{}, byLoop: map[netip.Addr]int{}, base: base,
 		ofSpk: make([][]int, len(p.Speakers)), hasSpk: make([]bool, len(p.Speakers))}
 	add := func(sp int, addr netip.Addr) {

@@ -55,20 +55,31 @@ func (engine) Run(ctx context.Context, p *bgp.Plan, opts bgp.Options) (res *bgp.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	found, err := runLayout(ctx, layoutOf(p), fails)
+	if err != nil {
+		return nil, err
+	}
+	return bgp.NewResult(p, found[0])
+}
+
+// runLayout runs a layout (one plan, or several side by side) to quiet,
+// applies the failures (indices in the layout's numbering) one by one, and
+// returns each plan's findings.
+func runLayout(ctx context.Context, lay *layout, fails []failure) (found []bgp.Findings, err error) {
 	runMu.Lock()
 	defer runMu.Unlock()
 
 	start := time.Now()
-	n, err := startNetwork(ctx, p, start)
+	n, err := startNetwork(ctx, lay, start)
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
 		if cerr := n.close(); cerr != nil && err == nil {
-			res, err = nil, cerr
+			found, err = nil, cerr
 		}
 	}()
-	tm := timingFor(len(p.Speakers))
+	tm := timingFor(len(lay.Speakers))
 	converged, last, err := n.settle(ctx, tm)
 	if err != nil {
 		return nil, err
@@ -77,7 +88,7 @@ func (engine) Run(ctx context.Context, p *bgp.Plan, opts bgp.Options) (res *bgp.
 	lastFailure := start
 	var timeline []bgp.Event
 	timeline = append(timeline, bgp.Event{At: established.Sub(start), What: "sessions-up",
-		Detail: fmt.Sprintf("%d of %d sessions Established (wall time)", n.countEstablished(), len(p.Sessions))})
+		Detail: fmt.Sprintf("%d of %d sessions Established (wall time)", n.countEstablished(), len(lay.Sessions))})
 	for _, f := range fails {
 		if err := n.apply(ctx, f); err != nil {
 			return nil, err
@@ -92,21 +103,21 @@ func (engine) Run(ctx context.Context, p *bgp.Plan, opts bgp.Options) (res *bgp.
 		converged = converged && ok
 		last = l
 	}
-	found, err := n.read(ctx)
+	all, err := n.read(ctx)
 	if err != nil {
 		return nil, err
 	}
-	found.Converged = converged
-	found.SettleTime = last.Sub(start)
+	all.Converged = converged
+	all.SettleTime = last.Sub(start)
 	if last.After(lastFailure) {
-		found.ConvergenceTime = last.Sub(lastFailure)
+		all.ConvergenceTime = last.Sub(lastFailure)
 	}
 	if converged {
-		timeline = append(timeline, bgp.Event{At: found.SettleTime, What: "converged",
-			Detail: fmt.Sprintf("%s after the last failure or start (wall time), %d UPDATE messages", found.ConvergenceTime.Round(time.Millisecond), found.Updates)})
+		timeline = append(timeline, bgp.Event{At: all.SettleTime, What: "converged",
+			Detail: fmt.Sprintf("%s after the last failure or start (wall time), %d UPDATE messages", all.ConvergenceTime.Round(time.Millisecond), all.Updates)})
 	}
-	found.Timeline = timeline
-	return bgp.NewResult(p, found)
+	all.Timeline = timeline
+	return lay.split(all), nil
 }
 
 // timing bounds the waits of a run of a given size.

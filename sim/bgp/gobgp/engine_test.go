@@ -145,7 +145,7 @@ func TestNoPlan(t *testing.T) {
 
 func TestAddrPlanOrder(t *testing.T) {
 	p := planOf(t, "tor.yaml", torYAML)
-	a := newAddrPlan(p, 1)
+	a := newAddrPlan(layoutOf(p), 1)
 	// Loopback addresses follow underlay addresses: the router's
 	// 10.30.1.1 comes before a-1 (10.30.1.2).
 	prev := netip.Addr{}

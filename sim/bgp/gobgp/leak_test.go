@@ -57,7 +57,7 @@ func TestNoLeaks(t *testing.T) {
 // (closing its management channel) still works with the GoBGP in go.mod.
 func TestServeStops(t *testing.T) {
 	p := planOf(t, "mesh-2.yaml", meshYAML(2))
-	n, err := startNetwork(context.Background(), p, time.Now())
+	n, err := startNetwork(context.Background(), layoutOf(p), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

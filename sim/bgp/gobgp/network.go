@@ -5,29 +5,26 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"os"
 	"sync"
 	"syscall"
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
-
-	"github.com/calisim/calisim/sim/bgp"
 )
 
 // network is one run: a server per speaker and the sessions between them.
 type network struct {
-	p     *bgp.Plan
+	p     *layout
 	addrs *addrPlan
 	sp    []*speaker // per speaker; nil: no server (no AS or no address)
 	track *tracker
 	// why[i] says why session i is not configured in GoBGP ("" when it
 	// is): the plan's reason, or a limit of the engine.
 	why       []string
-	down      []bool               // per speaker: down by a failure
-	adminDown []bool               // per session: down by a failure
-	origin    map[netip.Prefix]int // prefix -> originating speaker, made on first use
+	down      []bool             // per speaker: down by a failure
+	adminDown []bool             // per session: down by a failure
+	origin    map[planPrefix]int // (plan, prefix) -> originating speaker, made on first use
 }
 
 // bgpPort is the port speakers listen on when the process may bind it.
@@ -38,7 +35,7 @@ const bgpPort = 179
 // own range, 127.B.x.y with B from its process ID, so that runs in two
 // processes at once (two test binaries) do not reach each other's speakers;
 // a range that another process holds is skipped for the next one.
-func startNetwork(ctx context.Context, p *bgp.Plan, start time.Time) (*network, error) {
+func startNetwork(ctx context.Context, p *layout, start time.Time) (*network, error) {
 	var lastErr error
 	first := os.Getpid() % 250
 	for try := range 8 {

@@ -164,7 +164,7 @@ func (n *network) route(sp int, prefix string, path *api.Path) (bgp.Route, error
 	if err != nil {
 		return bgp.Route{}, fmt.Errorf("prefix %q: %w", prefix, err)
 	}
-	rt := bgp.Route{Prefix: pf, From: -1, Origin: n.originOf(pf), LocalPref: 100}
+	rt := bgp.Route{Prefix: pf, From: -1, Origin: n.originOf(sp, pf), LocalPref: 100}
 	if nb, err := netip.ParseAddr(path.NeighborIp); err == nil && !nb.IsUnspecified() {
 		from, _ := n.addrs.underlay(nb)
 		rt.From = from
@@ -207,20 +207,29 @@ func (n *network) route(sp int, prefix string, path *api.Path) (bgp.Route, error
 	return rt, nil
 }
 
-// originOf is the speaker the plan has originate pf (-1: none).
-func (n *network) originOf(pf netip.Prefix) int {
+// planPrefix is a prefix in one of the layout's plans (two plans may
+// originate the same prefix).
+type planPrefix struct {
+	plan int
+	pf   netip.Prefix
+}
+
+// originOf is the speaker that speaker sp's plan has originate pf (-1:
+// none).
+func (n *network) originOf(sp int, pf netip.Prefix) int {
 	if n.origin == nil {
-		n.origin = map[netip.Prefix]int{}
-		for sp, list := range n.p.Origins {
-			for _, o := range list {
-				if _, dup := n.origin[o]; !dup {
-					n.origin[o] = sp
+		n.origin = map[planPrefix]int{}
+		for o, list := range n.p.Origins {
+			for _, x := range list {
+				k := planPrefix{n.p.spPlan[o], x}
+				if _, dup := n.origin[k]; !dup {
+					n.origin[k] = o
 				}
 			}
 		}
 	}
-	if sp, ok := n.origin[pf]; ok {
-		return sp
+	if o, ok := n.origin[planPrefix{n.p.spPlan[sp], pf}]; ok {
+		return o
 	}
 	return -1
 }
