@@ -262,12 +262,11 @@ func (d *Dataplane) devices(i int, m mtus, ipip, vxlan bool) []Device {
 		}
 		devs = append(devs, dev)
 	}
-	if vxlan {
-		dev := Device{Name: DevVXLAN, Kind: DeviceVXLAN, MTU: m.VXLAN, MAC: DeriveMAC(n.Name), VNI: VXLANVNI, Port: VXLANPort, Pod: -1}
-		if na.TunnelDev == DevVXLAN {
-			dev.Addr = na.Tunnel
-		}
-		devs = append(devs, dev)
+	if vxlan && d.hasVTEP(i) {
+		// Felix creates vxlan.calico only with the node's own VTEP: a node
+		// that no VXLAN pool selects has none (its pods' MTU still counts
+		// the VXLAN overhead, as Felix's is cluster-wide).
+		devs = append(devs, Device{Name: DevVXLAN, Kind: DeviceVXLAN, MTU: m.VXLAN, MAC: DeriveMAC(n.Name), VNI: VXLANVNI, Port: VXLANPort, Pod: -1, Addr: na.Tunnel})
 	}
 	for _, p := range d.podsOf[i] {
 		pod := &d.sc.Pods[p]

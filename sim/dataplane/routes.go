@@ -151,6 +151,15 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 	}
 	enc, mode := d.poolEnc[b.Pool], d.poolMode[b.Pool]
 	if enc == topology.EncapVXLAN {
+		if !d.hasVTEP(i) {
+			// Felix configures vxlan.calico, and the route tables of its
+			// VXLAN manager (the no-encap one included), only once it knows
+			// the node's own VTEP ("Missing local VTEP information,
+			// retrying..."), and calico-node allocates a VTEP only on nodes
+			// a VXLAN pool selects: a node of an IPIP or native pool has no
+			// route to VXLAN blocks.
+			return Route{}, false
+		}
 		owner := d.nodes[b.Node].Addr
 		if mode == topology.EncapCrossSubnet && d.nodePfx[i].Contains(owner) {
 			// Felix's "no-encap" route for a VXLAN CrossSubnet block in the
@@ -188,4 +197,11 @@ func (d *Dataplane) blockRoute(i int, b ipam.Block) (Route, bool) {
 		nh = gw
 	}
 	return Route{Dst: b.CIDR, Via: nh, Dev: DevEth0, Proto: ProtoBird}, true
+}
+
+// hasVTEP reports whether node i has a vxlan.calico address (its IPAM tunnel
+// address from a VXLAN pool).
+func (d *Dataplane) hasVTEP(i int) bool {
+	na := &d.alloc.Nodes[i]
+	return na.TunnelDev == DevVXLAN && na.Tunnel.IsValid()
 }
