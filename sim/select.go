@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"github.com/calisim/calisim/sim/policy"
 	"github.com/calisim/calisim/sim/selector"
 	"github.com/calisim/calisim/sim/topology"
 )
@@ -12,10 +13,13 @@ type Matches struct {
 	NetworkSets []string `json:"networkSets"` // name or ns/name
 }
 
-// Select evaluates sel over the scenario's nodes (their labels), pods (their
-// labels plus the labels Calico adds: projectcalico.org/namespace,
-// projectcalico.org/orchestrator, projectcalico.org/serviceaccount) and
-// network sets, in scenario order.
+// Select evaluates sel over the scenario's nodes (their labels), pods and
+// network sets, in scenario order. Pods and sets are seen as the policy
+// engine sees them (policy.EndpointLabels): their own labels plus those
+// Calico adds (projectcalico.org/namespace, /orchestrator, /serviceaccount,
+// the namespace's pcns.* and the service account's pcsa.* labels), so
+// `calisim select` and `calisim policy` agree. Host-networked pods are not
+// Calico workloads and are never selected.
 func Select(sc *topology.Scenario, sel *selector.Selector) Matches {
 	m := Matches{Nodes: []string{}, Pods: []string{}, NetworkSets: []string{}}
 	for i := range sc.Nodes {
@@ -23,28 +27,20 @@ func Select(sc *topology.Scenario, sel *selector.Selector) Matches {
 			m.Nodes = append(m.Nodes, sc.Nodes[i].Name)
 		}
 	}
+	pods, sets := policy.EndpointLabels(sc)
 	for i := range sc.Pods {
-		p := &sc.Pods[i]
-		extra := selector.Map{
-			"projectcalico.org/namespace":    p.Namespace,
-			"projectcalico.org/orchestrator": "k8s",
-		}
-		if p.ServiceAccount != "" {
-			extra["projectcalico.org/serviceaccount"] = p.ServiceAccount
-		}
-		if sel.Matches(selector.Merged{A: selector.Map(p.Labels), B: extra}) {
-			m.Pods = append(m.Pods, p.Namespace+"/"+p.Name)
+		if !sc.Pods[i].HostNetwork && sel.Matches(pods[i]) {
+			m.Pods = append(m.Pods, sc.Pods[i].Namespace+"/"+sc.Pods[i].Name)
 		}
 	}
-	for _, set := range [][]topology.NetworkSet{sc.Resources.GlobalNetworkSets, sc.Resources.NetworkSets} {
-		for i := range set {
-			if sel.Matches(selector.Map(set[i].Labels)) {
-				name := set[i].Name
-				if set[i].Namespace != "" {
-					name = set[i].Namespace + "/" + name
-				}
-				m.NetworkSets = append(m.NetworkSets, name)
+	all := append(append([]topology.NetworkSet(nil), sc.Resources.GlobalNetworkSets...), sc.Resources.NetworkSets...)
+	for j := range all {
+		if sel.Matches(sets[j]) {
+			name := all[j].Name
+			if all[j].Namespace != "" {
+				name = all[j].Namespace + "/" + name
 			}
+			m.NetworkSets = append(m.NetworkSets, name)
 		}
 	}
 	return m

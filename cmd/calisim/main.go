@@ -20,11 +20,12 @@ func main() {
 
 // Run runs one command line and returns its exit code. Only main exits.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := newRoot()
+	root, stop := newRoot()
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	stop()
 	if err == nil {
 		return 0
 	}

@@ -10,10 +10,19 @@ import (
 )
 
 // addProfiling adds --cpuprofile and --memprofile to every command, for
-// measuring calisim on large scenarios with `go tool pprof`.
-func addProfiling(root *cobra.Command) {
+// measuring calisim on large scenarios with `go tool pprof`. The returned
+// stop ends the CPU profile; Run calls it whatever the command returned
+// (cobra skips PersistentPostRunE after an error).
+func addProfiling(root *cobra.Command) (stop func()) {
 	var cpu, mem string
 	var cpuFile *os.File
+	stop = func() {
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			cpuFile.Close()
+			cpuFile = nil
+		}
+	}
 	root.PersistentFlags().StringVar(&cpu, "cpuprofile", "", "write a CPU profile (pprof) to this file")
 	root.PersistentFlags().StringVar(&mem, "memprofile", "", "write a heap profile (pprof) to this file when done")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
@@ -28,10 +37,7 @@ func addProfiling(root *cobra.Command) {
 		return pprof.StartCPUProfile(f)
 	}
 	root.PersistentPostRunE = func(*cobra.Command, []string) error {
-		if cpuFile != nil {
-			pprof.StopCPUProfile()
-			cpuFile.Close()
-		}
+		stop()
 		if mem == "" {
 			return nil
 		}
@@ -43,4 +49,5 @@ func addProfiling(root *cobra.Command) {
 		runtime.GC()
 		return pprof.WriteHeapProfile(f)
 	}
+	return stop
 }

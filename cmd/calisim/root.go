@@ -34,8 +34,10 @@ var commands = []func() *cobra.Command{
 	newReportCommand,
 }
 
-func newRoot() *cobra.Command {
-	root := &cobra.Command{
+// newRoot builds the command tree; stop ends profiling when a command is
+// done, whether it failed or not.
+func newRoot() (root *cobra.Command, stop func()) {
+	root = &cobra.Command{
 		Use:   "calisim",
 		Short: "A digital twin of a Calico-networked Kubernetes cluster",
 		Long: `calisim simulates a Calico-networked Kubernetes cluster before it is deployed:
@@ -53,8 +55,8 @@ network policy allows; and what the Calico reference architecture recommends.
 	for _, mk := range commands {
 		root.AddCommand(mk())
 	}
-	addProfiling(root)
-	return root
+	stop = addProfiling(root)
+	return root, stop
 }
 
 // usageError is a wrong command line: exit code 2.

@@ -17,7 +17,8 @@ import (
 // printed and its exit code.
 func execute(t *testing.T, args ...string) (string, int) {
 	t.Helper()
-	root := newRoot()
+	root, stop := newRoot()
+	defer stop()
 	var out, errOut bytes.Buffer
 	root.SetArgs(args)
 	root.SetOut(&out)
