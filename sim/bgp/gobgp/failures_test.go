@@ -1,6 +1,7 @@
 package gobgp
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -84,12 +85,36 @@ func TestFailuresCrossCheck(t *testing.T) {
 		{name: "tor down", yaml: torYAML, down: "tor",
 			failures: []topology.Failure{fail(10*time.Second, topology.FailDown, "router", "tor")}},
 	}
-	for _, tc := range cases {
+	// Every case runs side by side in one network (see layout), each with
+	// its own failures: one connection delay for all.
+	plans := make([]*bgp.Plan, len(cases))
+	opts := make([]bgp.Options, len(cases))
+	for i, tc := range cases {
+		plans[i] = planOf(t, tc.name+".yaml", tc.yaml)
+		opts[i] = bgp.Options{Seed: 1, Failures: tc.failures}
+	}
+	lay := layoutOf(plans...)
+	fails, err := lay.failures(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	found, err := runLayout(ctx, lay, fails)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := planOf(t, tc.name+".yaml", tc.yaml)
-			opts := bgp.Options{Seed: 1, Failures: tc.failures}
-			model := run(t, bgp.NewModel(), p, opts)
-			real := run(t, New(), p, opts)
+			p := plans[i]
+			model := run(t, bgp.NewModel(), p, opts[i])
+			real, err := bgp.NewResult(p, found[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !real.Converged {
+				t.Errorf("gobgp engine did not converge")
+			}
 			diffs := compare(p, model, real, "model", "gobgp")
 			for _, d := range diffs {
 				if slices.Contains(tc.knownDiffs, d) {
@@ -110,10 +135,29 @@ func TestFailuresCrossCheck(t *testing.T) {
 					}
 				}
 			}
-			if len(real.Timeline) < len(tc.failures)+1 {
+			failures := 0
+			for _, e := range real.Timeline {
+				if e.What == "failure" {
+					failures++
+				}
+			}
+			if failures < len(tc.failures) {
 				t.Errorf("timeline %+v: want an event per failure", real.Timeline)
 			}
 		})
+	}
+}
+
+// One case alone through Run, the engine's entry point.
+func TestFailureRun(t *testing.T) {
+	p := planOf(t, "mesh-4.yaml", meshYAML(4))
+	opts := bgp.Options{Failures: []topology.Failure{fail(10*time.Second, topology.FailDown, "node", "n-3")}}
+	r := run(t, New(), p, opts)
+	for _, d := range compare(p, run(t, bgp.NewModel(), p, opts), r, "model", "gobgp") {
+		t.Error(d)
+	}
+	if got := r.EstablishedSessions(); got != 3 {
+		t.Errorf("%d sessions Established, want 3 (n-3's are down)", got)
 	}
 }
 

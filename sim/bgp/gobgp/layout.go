@@ -1,7 +1,9 @@
 package gobgp
 
 import (
+	"cmp"
 	"net/netip"
+	"slices"
 
 	"github.com/calisim/calisim/sim/bgp"
 )
@@ -98,4 +100,33 @@ func (l *layout) split(f bgp.Findings) []bgp.Findings {
 		out[0].Updates = f.Updates
 	}
 	return out
+}
+
+// failures resolves each plan's failures (opts index-aligned with the
+// plans) and merges them into one list in the layout's numbering, in time
+// order (stable: plan order, then each plan's order). Failures of different
+// plans touch different speakers and sessions, so their interleaving does
+// not change where each plan ends.
+func (l *layout) failures(opts []bgp.Options) ([]failure, error) {
+	var all []failure
+	for k, p := range l.plans {
+		if k >= len(opts) {
+			break
+		}
+		fs, err := resolveFailures(p, opts[k])
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			if f.speaker >= 0 {
+				f.speaker += l.spOff[k]
+			}
+			if f.session >= 0 {
+				f.session += l.sesOff[k]
+			}
+			all = append(all, f)
+		}
+	}
+	slices.SortStableFunc(all, func(a, b failure) int { return cmp.Compare(a.f.At, b.f.At) })
+	return all, nil
 }
