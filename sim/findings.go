@@ -383,9 +383,13 @@ func (a *advisor) srcDstCheck() []Finding {
 		for _, p := range pools {
 			pool := &a.sc.Resources.IPPools[p]
 			here := 0
+			// CrossSubnet goes native only between nodes whose prefixes
+			// hold each other: with /32 node prefixes (GCP) never.
+			nativeInside := false
 			for _, n := range nodes[p] {
 				if si, _ := a.g.SubnetOf(a.sc.Nodes[n].Addr); si == s {
 					here++
+					nativeInside = nativeInside || a.sc.Nodes[n].Prefix.Bits() < a.sc.Nodes[n].Addr.BitLen()
 				}
 			}
 			if here == 0 {
@@ -394,7 +398,7 @@ func (a *advisor) srcDstCheck() []Finding {
 			switch mode := pool.EncapMode(); {
 			case mode == topology.EncapNever && len(a.sc.Nodes) > 1:
 				why = append(why, fmt.Sprintf("IPPool %s routes natively", pool.Name))
-			case mode == topology.EncapCrossSubnet && here > 1:
+			case mode == topology.EncapCrossSubnet && here > 1 && nativeInside:
 				why = append(why, fmt.Sprintf("IPPool %s (CrossSubnet) routes natively inside the subnet", pool.Name))
 			}
 			if !pool.NATOutgoing && a.externalRefs {

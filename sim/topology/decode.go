@@ -56,12 +56,20 @@ func (r Raw) IsSet() bool { return r.node != nil && r.node.kind != nodeNull }
 // Lenient marks a struct that accepts unknown fields as not modelled.
 type Lenient struct{}
 
+// FoldCase marks a struct whose field names are also accepted in another
+// case (containerport for containerPort), with a warning: Go's
+// encoding/json matches names that way, so manifests written for tools built
+// on it (netpol-analyzer's test cases among them) load as they are, while
+// Kubernetes' strict decoding would refuse them.
+type FoldCase struct{}
+
 var (
 	posType         = reflect.TypeFor[Pos]()
 	scalarType      = reflect.TypeFor[Scalar]()
 	notModelledType = reflect.TypeFor[NotModelled]()
 	rawType         = reflect.TypeFor[Raw]()
 	lenientType     = reflect.TypeFor[Lenient]()
+	foldCaseType    = reflect.TypeFor[FoldCase]()
 )
 
 type fieldInfo struct {
@@ -70,9 +78,10 @@ type fieldInfo struct {
 }
 
 type structInfo struct {
-	fields  []fieldInfo // by yaml name, in declaration order
-	pos     int         // index of the Pos field, -1 when none
-	lenient bool
+	fields   []fieldInfo // by yaml name, in declaration order
+	pos      int         // index of the Pos field, -1 when none
+	lenient  bool
+	foldCase bool
 }
 
 func (si *structInfo) field(name string) (fieldInfo, bool) {
@@ -84,19 +93,33 @@ func (si *structInfo) field(name string) (fieldInfo, bool) {
 	return fieldInfo{}, false
 }
 
+// foldedField finds a field whose name differs from name in case only.
+func (si *structInfo) foldedField(name string) (fieldInfo, bool) {
+	if !si.foldCase {
+		return fieldInfo{}, false
+	}
+	for _, f := range si.fields {
+		if strings.EqualFold(f.name, name) {
+			return f, true
+		}
+	}
+	return fieldInfo{}, false
+}
+
 // decoder decodes the documents of one load; it collects errors instead of
 // stopping at the first.
 type decoder struct {
-	doc     *document
-	kind    string // the resource kind, for the not-modelled list
-	base    string // the resource's path in its document (items[3] in a List)
-	errs    *errList
-	nm      *notModelledSet
-	structs map[reflect.Type]*structInfo
+	doc      *document
+	kind     string // the resource kind, for the not-modelled list
+	base     string // the resource's path in its document (items[3] in a List)
+	errs     *errList
+	nm       *notModelledSet
+	warnings *[]Warning
+	structs  map[reflect.Type]*structInfo
 }
 
-func newDecoder(errs *errList, nm *notModelledSet) *decoder {
-	return &decoder{errs: errs, nm: nm, structs: map[reflect.Type]*structInfo{}}
+func newDecoder(errs *errList, nm *notModelledSet, warnings *[]Warning) *decoder {
+	return &decoder{errs: errs, nm: nm, warnings: warnings, structs: map[reflect.Type]*structInfo{}}
 }
 
 func (d *decoder) info(t reflect.Type) *structInfo {
@@ -112,6 +135,10 @@ func (d *decoder) info(t reflect.Type) *structInfo {
 		}
 		if f.Type == lenientType {
 			si.lenient = true
+			continue
+		}
+		if f.Type == foldCaseType {
+			si.foldCase = true
 			continue
 		}
 		tag := f.Tag.Get("yaml")
@@ -294,6 +321,12 @@ func (d *decoder) decodeStruct(n *ynode, path string, v reflect.Value) {
 		fp := join(path, k.text)
 		f, ok := si.field(k.text)
 		if !ok {
+			if ff, folded := si.foldedField(k.text); folded {
+				*d.warnings = append(*d.warnings, Warning{Pos: d.doc.pos(k, fp),
+					Message: fmt.Sprintf("%s: %q read as %q (Kubernetes' strict decoding would refuse it)", fp, k.text, ff.name)})
+				d.decode(n.vals[i], join(path, ff.name), v.Field(ff.index))
+				continue
+			}
 			if si.lenient {
 				d.notModelled(fp, d.doc.pos(k, fp))
 				continue

@@ -139,9 +139,10 @@ type PodSpecFile struct {
 // ContainerFile is a container: calisim reads its ports; every other field
 // of the real API is accepted (lenient).
 type ContainerFile struct {
-	Name    string              `yaml:"name"`
-	Ports   []ContainerPortFile `yaml:"ports"`
-	Lenient Lenient             `yaml:"-" json:"-"`
+	Name     string              `yaml:"name"`
+	Ports    []ContainerPortFile `yaml:"ports"`
+	Lenient  Lenient             `yaml:"-" json:"-"`
+	FoldCase FoldCase            `yaml:"-" json:"-"`
 }
 
 // ContainerPortFile is a named container port.
@@ -151,6 +152,7 @@ type ContainerPortFile struct {
 	Protocol      string      `yaml:"protocol"`
 	HostPort      NotModelled `yaml:"hostPort"`
 	HostIP        NotModelled `yaml:"hostIP"`
+	FoldCase      FoldCase    `yaml:"-" json:"-"`
 	Pos           Pos         `yaml:"-" json:"-"`
 }
 

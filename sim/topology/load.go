@@ -75,7 +75,7 @@ type loader struct {
 
 func newLoader() *loader {
 	l := &loader{seen: map[string]bool{}, kinds: resourceKinds()}
-	l.dec = newDecoder(&l.errs, &l.nm)
+	l.dec = newDecoder(&l.errs, &l.nm, &l.warnings)
 	return l
 }
 
