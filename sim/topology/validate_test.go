@@ -376,8 +376,8 @@ spec:
       image: nginx
       ports:
         - name: http
-          containerport: 80
-`, "spec.containers[0].ports[0].containerport", 28, `did you mean "containerPort"?`},
+          containerPorts: 80
+`, "spec.containers[0].ports[0].containerPorts", 28, `did you mean "containerPort"?`},
 		{"container port missing", head + `  nodes: [{name: n1, subnet: a}]
 ---
 apiVersion: v1

@@ -77,4 +77,3 @@ func linkMTUOf(ctx context.Context, ns, dev string) (int, error) {
 	}
 	return 0, nil
 }
-
