@@ -197,6 +197,9 @@ func (n *network) addSession(ctx context.Context, i int) error {
 
 // addPeer configures speaker sp's end of session i.
 func (n *network) addPeer(ctx context.Context, sp, i int) error {
+	if err := ctx.Err(); err != nil {
+		return err // GoBGP's calls ignore the context
+	}
 	peer, err := n.peerConf(sp, i)
 	if err != nil {
 		return err
