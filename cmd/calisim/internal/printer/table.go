@@ -47,7 +47,11 @@ func Result(w io.Writer, res *sim.Result) error {
 	if b.Converged {
 		conv = fmt.Sprintf("converged in %dms", b.ConvergenceMillis)
 	}
-	ew.printf("  %s (virtual time), %d UPDATEs\n", conv, b.Updates)
+	clock := "virtual time"
+	if s.Engine == "gobgp" {
+		clock = "wall time, real GoBGP speakers"
+	}
+	ew.printf("  %s (%s), %d UPDATEs\n", conv, clock, b.Updates)
 
 	ew.printf("\nIPAM\n")
 	tw = newTab(ew)
