@@ -30,6 +30,10 @@ func (b *builder) peer(i int) error {
 				remotes = append(remotes, j)
 			}
 		}
+		if n := int64(len(locals)) * int64(len(remotes)); n+int64(len(p.Sessions)+len(b.extra)) > MaxSessions {
+			return topology.Errorf(bp.Pos, fieldPath(bp.Pos, "spec.peerSelector"), "BGPPeer %q peers %d nodes with %d: up to %d BGP sessions; "+
+				"calisim simulates at most %d: select fewer peers (route reflectors)", bp.Name, len(locals), len(remotes), n, MaxSessions)
+		}
 		for _, l := range locals {
 			for _, r := range remotes {
 				if l == r || !p.Speakers[l].Addr.IsValid() || !p.Speakers[r].Addr.IsValid() {

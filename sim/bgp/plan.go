@@ -229,7 +229,9 @@ func NewPlan(sc *topology.Scenario, g *topology.Graph, alloc *ipam.Allocation) (
 	b := newBuilder(p)
 	b.speakers(alloc)
 	if sc.Resources.BGP.NodeToNodeMeshEnabled {
-		b.mesh()
+		if err := b.mesh(); err != nil {
+			return nil, err
+		}
 	}
 	for i := range sc.Resources.BGPPeers {
 		if err := b.peer(i); err != nil {
@@ -239,6 +241,20 @@ func NewPlan(sc *topology.Scenario, g *topology.Graph, alloc *ipam.Allocation) (
 	p.Sessions = append(p.Sessions, b.extra...)
 	p.Topology = classify(p)
 	return p, nil
+}
+
+// MaxSessions bounds the sessions of a plan: a 2,000-node mesh has about
+// two million and settles in seconds within 1 GiB; a 100,000-node mesh would
+// have five billion.
+const MaxSessions = 5_000_000
+
+// maxMeshNodes is the largest full mesh within MaxSessions.
+func maxMeshNodes() int {
+	n := 1
+	for int64(n+1)*int64(n)/2 <= MaxSessions {
+		n++
+	}
+	return n
 }
 
 // builder holds the lookups NewPlan needs while it works.
@@ -349,7 +365,7 @@ func comparePrefix(a, b netip.Prefix) int {
 
 // mesh adds a session between every pair of non-reflector nodes, in node
 // order: (0,1), (0,2), ..., (1,2), ...
-func (b *builder) mesh() {
+func (b *builder) mesh() error {
 	p := b.p
 	nodes := len(p.sc.Nodes)
 	b.meshRank = make([]int, nodes)
@@ -363,6 +379,16 @@ func (b *builder) mesh() {
 	}
 	b.meshCount = len(members)
 	m := len(members)
+	if n := int64(m) * int64(m-1) / 2; n > MaxSessions {
+		sc := p.sc
+		pos, path := sc.Resources.BGP.Pos, "spec.nodeToNodeMeshEnabled"
+		if !pos.IsValid() && len(sc.Nodes) > 0 {
+			pos, path = sc.Nodes[0].Pos, "spec.nodes"
+		}
+		return topology.Errorf(pos, path, "a full node-to-node mesh of %d nodes is %d BGP sessions; calisim simulates at most %d "+
+			"(a %d-node mesh): set nodeToNodeMeshEnabled: false and peer the nodes with route reflectors, as the reference "+
+			"architecture recommends beyond 50 nodes", m, n, MaxSessions, maxMeshNodes())
+	}
 	// Filled in place: copying millions of sessions (with their strings)
 	// through append costs write barriers while the GC runs.
 	base := len(p.Sessions)
@@ -378,6 +404,7 @@ func (b *builder) mesh() {
 			k++
 		}
 	}
+	return nil
 }
 
 // meshIndex returns the index of the mesh session between nodes i and j.
