@@ -87,6 +87,20 @@ func (v *PolicyView) Endpoints(ref topology.Ref) ([]policy.Endpoint, error) {
 	return nil, fmt.Errorf("%s: no pod or workload %q in namespace %q", ref, ref.Name, ref.Namespace)
 }
 
+// MaxMatrixPods bounds the pods of an all-pairs view (the matrix, the
+// verdict list): 20,000 pods are 400 million pairs; beyond, ask about pairs
+// with --explain.
+const MaxMatrixPods = 20_000
+
+// CheckMatrixSize refuses an all-pairs view of too many pods.
+func (v *PolicyView) CheckMatrixSize() error {
+	if n := len(v.Scenario.Pods); n > MaxMatrixPods {
+		return fmt.Errorf("%d pods are %d pairs; the all-pairs views stop at %d pods: use --explain --from REF --to REF for the pairs you need",
+			n, int64(n)*int64(n-1), MaxMatrixPods)
+	}
+	return nil
+}
+
 // PolicyVerdict is one pod pair's verdict.
 type PolicyVerdict struct {
 	From      string `json:"from"`

@@ -78,6 +78,9 @@ Modes:
 				}
 				return policy.FormatConnlist(w, conns)
 			case f.matrix:
+				if err := v.CheckMatrixSize(); err != nil {
+					return usageError{err}
+				}
 				m, err := v.Engine.Matrix(c.Context(), port)
 				if err != nil {
 					return err
@@ -108,6 +111,9 @@ Modes:
 					}
 					return nil
 				})
+			}
+			if err := v.CheckMatrixSize(); err != nil {
+				return usageError{err}
 			}
 			vs, err := v.Verdicts(c.Context(), port)
 			if err != nil {
