@@ -15,7 +15,7 @@ import (
 func TestMeshBound(t *testing.T) {
 	n := maxMeshNodes() + 1
 	sc := &topology.Scenario{
-		Calico: topology.Calico{Backend: topology.BackendBird, BGPEnabled: true},
+		Calico:   topology.Calico{Backend: topology.BackendBird, BGPEnabled: true},
 		Underlay: topology.Underlay{Subnets: []topology.Subnet{{Name: "dc", CIDR: netip.MustParsePrefix("10.0.0.0/16"), MTU: 1500}}},
 		Resources: topology.Resources{BGP: topology.BGPConfig{NodeToNodeMeshEnabled: true, ASNumber: 64512,
 			Pos: topology.Pos{File: "s.yaml", Line: 40, Col: 7}}},
