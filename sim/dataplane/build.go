@@ -153,7 +153,7 @@ func BuildFrom(sc *topology.Scenario, g *topology.Graph, alloc *ipam.Allocation,
 	}
 
 	pathMin := d.subnetPathMTUs(subnetIdx)
-	ipip, vxlan := encapsInUse(sc.Resources.IPPools)
+	ipip, vxlan := EncapsInUse(sc.Resources.IPPools)
 	for i := range sc.Nodes {
 		n := &sc.Nodes[i]
 		s, ok := subnetIdx[n.Subnet]

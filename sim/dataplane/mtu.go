@@ -44,9 +44,9 @@ type mtus struct {
 	Exceeding   string
 }
 
-// encapsInUse reports which encapsulations any enabled pool uses: Felix
+// EncapsInUse reports which encapsulations any enabled pool uses: Felix
 // creates the tunnel device and counts its overhead on every node then.
-func encapsInUse(pools []topology.IPPool) (ipip, vxlan bool) {
+func EncapsInUse(pools []topology.IPPool) (ipip, vxlan bool) {
 	for i := range pools {
 		p := &pools[i]
 		if p.Disabled {
@@ -60,6 +60,13 @@ func encapsInUse(pools []topology.IPPool) (ipip, vxlan bool) {
 		}
 	}
 	return ipip, vxlan
+}
+
+// PodMTU is Felix's pod MTU on a node whose link MTU is host (see
+// computeMTU), for callers that program pods themselves (calisim verify).
+func PodMTU(host int, pools []topology.IPPool, f topology.FelixConfig) int {
+	ipip, vxlan := EncapsInUse(pools)
+	return computeMTU(host, host, ipip, vxlan, f).Pod
 }
 
 // computeMTU applies Felix's MTU rules to one node. host is its link MTU,

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"github.com/calisim/calisim/sim/dataplane"
 	"github.com/calisim/calisim/sim/topology"
 )
 
@@ -28,7 +29,7 @@ const felixProto = "80"
 // are not programmed: IPIP checks are skipped with the reason.
 func (l *Lab) planFelix(in *Input, opt LabOptions) {
 	sc := in.Scenario
-	ipip, vxlan := encapsInUse(sc.Resources.IPPools)
+	ipip, vxlan := dataplane.EncapsInUse(sc.Resources.IPPools)
 	if ipip {
 		l.IPIPSkipped = "stock BIRD 1.6 cannot program IPIP routes (Calico's BIRD sets krt_tunnel = tunl0)"
 		if opt.IPIPReason != "" {

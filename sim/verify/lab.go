@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/calisim/calisim/sim/dataplane"
 	"github.com/calisim/calisim/sim/topology"
 	"github.com/calisim/calisim/sim/verify/internal/birdcfg"
 )
@@ -263,7 +264,6 @@ func PlanLab(in *Input, names Names, dir string, opt LabOptions) (*Lab, error) {
 	}
 
 	// Nodes.
-	ipipInUse, vxlanInUse := encapsInUse(sc.Resources.IPPools)
 	l.PodMTU = make([]int, len(sc.Nodes))
 	for i := range sc.Nodes {
 		n := &sc.Nodes[i]
@@ -275,7 +275,7 @@ func PlanLab(in *Input, names Names, dir string, opt LabOptions) (*Lab, error) {
 			continue
 		}
 		host := linkMTU(sc, s)
-		l.PodMTU[i] = podMTU(host, ipipInUse, vxlanInUse, sc.Resources.Felix)
+		l.PodMTU[i] = dataplane.PodMTU(host, sc.Resources.IPPools, sc.Resources.Felix)
 		port(s, NodePort(i), ns, Eth0, host)
 		ipn(ns, "addr", "add", netip.PrefixFrom(n.Addr, sc.Underlay.Subnets[s].CIDR.Bits()).String(), "dev", Eth0)
 		ipn(ns, "link", "set", Eth0, "up")
@@ -334,49 +334,6 @@ var externalGW = netip.AddrFrom4([4]byte{169, 254, 0, 1})
 
 // caliMAC is the MAC of every host-side pod veth, as Calico sets it.
 const caliMAC = "ee:ee:ee:ee:ee:ee"
-
-// encapsInUse reports which encapsulations any enabled pool uses: Felix
-// creates the tunnel device and counts its overhead on every node then.
-func encapsInUse(pools []topology.IPPool) (ipip, vxlan bool) {
-	for i := range pools {
-		p := &pools[i]
-		if p.Disabled {
-			continue
-		}
-		switch p.Encap() {
-		case topology.EncapIPIP:
-			ipip = true
-		case topology.EncapVXLAN:
-			vxlan = true
-		}
-	}
-	return ipip, vxlan
-}
-
-// podMTU is Felix's pod MTU: veth_mtu when set; else the smallest tunnel
-// MTU in use (configured, or the host MTU minus its overhead); else the
-// host MTU.
-func podMTU(host int, ipip, vxlan bool, f topology.FelixConfig) int {
-	if f.VethMTU > 0 {
-		return f.VethMTU
-	}
-	m := host
-	if ipip {
-		t := host - topology.EncapIPIP.Overhead()
-		if f.IPIPMTU > 0 {
-			t = f.IPIPMTU
-		}
-		m = min(m, t)
-	}
-	if vxlan {
-		t := host - topology.EncapVXLAN.Overhead()
-		if f.VXLANMTU > 0 {
-			t = f.VXLANMTU
-		}
-		m = min(m, t)
-	}
-	return m
-}
 
 // stepNS is the namespace a step acts in.
 func stepNS(s Step) string {
