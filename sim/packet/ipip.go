@@ -24,21 +24,9 @@ import (
 //	+---------------------------------------------------------------+
 //	|                    inner IPv4 packet                          |
 func IPIP(src, dst netip.Addr, inner []byte) ([]byte, error) {
-	df, id, err := innerHeader(inner)
+	outer, err := outerIPv4(src, dst, layers.IPProtocolIPv4, inner)
 	if err != nil {
 		return nil, err
-	}
-	outer := &layers.IPv4{
-		Version:  4,
-		IHL:      5,
-		TTL:      DefaultTTL,
-		Id:       id,
-		Protocol: layers.IPProtocolIPv4,
-		SrcIP:    src.AsSlice(),
-		DstIP:    dst.AsSlice(),
-	}
-	if df {
-		outer.Flags = layers.IPv4DontFragment
 	}
 	buf := gopacket.NewSerializeBufferExpectedSize(IPv4HeaderLen, 0)
 	if err := gopacket.SerializeLayers(buf, serializeOpts(), outer, gopacket.Payload(inner)); err != nil {
@@ -53,4 +41,26 @@ func innerHeader(ip []byte) (df bool, id uint16, err error) {
 		return false, 0, fmt.Errorf("inner packet of %d bytes is not IPv4", len(ip))
 	}
 	return ip[6]&0x40 != 0, binary.BigEndian.Uint16(ip[4:6]), nil
+}
+
+// outerIPv4 is the outer header of an encapsulation from src to dst: TTL 64
+// (a walk may lower it after), the inner packet's identification and DF.
+func outerIPv4(src, dst netip.Addr, proto layers.IPProtocol, inner []byte) (*layers.IPv4, error) {
+	df, id, err := innerHeader(inner)
+	if err != nil {
+		return nil, err
+	}
+	outer := &layers.IPv4{
+		Version:  4,
+		IHL:      5,
+		TTL:      DefaultTTL,
+		Id:       id,
+		Protocol: proto,
+		SrcIP:    src.AsSlice(),
+		DstIP:    dst.AsSlice(),
+	}
+	if df {
+		outer.Flags = layers.IPv4DontFragment
+	}
+	return outer, nil
 }

@@ -27,21 +27,9 @@ const VXLANOverhead = IPv4HeaderLen + UDPHeaderLen + 8 + EthernetHeaderLen
 //	|        VXLAN Network Identifier (VNI) = 4096  |   Reserved    |
 //	+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 func VXLAN(src, dst netip.Addr, srcVTEP, dstVTEP dataplane.MAC, inner []byte) ([]byte, error) {
-	df, id, err := innerHeader(inner)
+	outer, err := outerIPv4(src, dst, layers.IPProtocolUDP, inner)
 	if err != nil {
 		return nil, err
-	}
-	outer := &layers.IPv4{
-		Version:  4,
-		IHL:      5,
-		TTL:      DefaultTTL,
-		Id:       id,
-		Protocol: layers.IPProtocolUDP,
-		SrcIP:    src.AsSlice(),
-		DstIP:    dst.AsSlice(),
-	}
-	if df {
-		outer.Flags = layers.IPv4DontFragment
 	}
 	udp := &layers.UDP{SrcPort: layers.UDPPort(VXLANSourcePort(inner)), DstPort: dataplane.VXLANPort}
 	if err := udp.SetNetworkLayerForChecksum(outer); err != nil {
