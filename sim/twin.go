@@ -144,11 +144,11 @@ func (tw *Twin) Trace(ctx context.Context, from, to topology.Ref, port topology.
 func (tw *Twin) Traces(ctx context.Context, from, to topology.Ref, port topology.Port, size int) ([]*PolicyTrace, error) {
 	srcs, err := tw.Network.Resolve(from)
 	if err != nil {
-		return nil, &topology.FieldError{Path: "from", Err: err}
+		return nil, fmt.Errorf("from %s: %w", from, err)
 	}
 	dsts, err := tw.Network.Resolve(to)
 	if err != nil {
-		return nil, &topology.FieldError{Path: "to", Err: err}
+		return nil, fmt.Errorf("to %s: %w", to, err)
 	}
 	if size <= 0 {
 		size = packet.DefaultSize

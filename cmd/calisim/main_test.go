@@ -127,6 +127,7 @@ spec:
 		{"bad selector", []string{"select", "a ==", "--labels", "{}"}, []string{"col"}},
 		{"bad flag", []string{"run", badCIDR, "--bogus"}, []string{"unknown flag"}},
 		{"bad port", []string{"trace", scen + "aws-two-az.yaml", "--from", "org-1/web-0", "--to", "org-1/web-1", "--port", "tcp/70000"}, []string{"--port"}},
+		{"unknown ref", []string{"trace", scen + "aws-two-az.yaml", "--from", "org-1/nope", "--to", "org-1/web-1"}, []string{"from org-1/nope", "no pod or workload"}},
 		{"unknown node", []string{"routes", scen + "aws-two-az.yaml", "--node", "nope"}, []string{"nope"}},
 		{"unknown engine", []string{"run", scen + "aws-two-az.yaml", "--engine", "quagga"}, []string{"quagga", "model"}},
 	}
