@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/calisim/calisim/cmd/calisim/internal/printer"
 	"github.com/calisim/calisim/sim"
@@ -57,7 +58,7 @@ status does. Without --node it prints the first 20 nodes.`,
 			for _, i := range nodes {
 				st = append(st, tw.Status(i))
 			}
-			return printer.Write(c.OutOrStdout(), out, st, func(w ioWriter) error {
+			return printer.Write(c.OutOrStdout(), out, st, func(w io.Writer) error {
 				for k, s := range st {
 					if k > 0 || f.node == "" {
 						if k > 0 {

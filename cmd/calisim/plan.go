@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -60,7 +61,7 @@ nodes; then the larger pod MTU. The reason is printed in words.`,
 			if err != nil {
 				return err
 			}
-			return printer.Write(c.OutOrStdout(), out, p, func(w ioWriter) error { return planTable(w, p) })
+			return printer.Write(c.OutOrStdout(), out, p, func(w io.Writer) error { return planTable(w, p) })
 		},
 	}
 	f.register(c, false)
@@ -69,7 +70,7 @@ nodes; then the larger pod MTU. The reason is printed in words.`,
 }
 
 // planTable prints the options, the recommended one starred, and the reason.
-func planTable(w ioWriter, p *plan.Plan) error {
+func planTable(w io.Writer, p *plan.Plan) error {
 	ew := &errWriterTo{w: w}
 	fmt.Fprintf(ew, "Plan for %s: %d nodes, %d subnets, %d options\n\n", p.Scenario, p.Nodes, p.Subnets, len(p.Options))
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
@@ -97,7 +98,7 @@ func planTable(w ioWriter, p *plan.Plan) error {
 
 // errWriterTo remembers the first write error.
 type errWriterTo struct {
-	w   ioWriter
+	w   io.Writer
 	err error
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/calisim/calisim/cmd/calisim/internal/printer"
 	"github.com/calisim/calisim/sim"
@@ -100,7 +101,7 @@ Modes:
 						xs = append(xs, v.Engine.Explain(s, d, port))
 					}
 				}
-				return printer.Write(w, out, xs, func(w ioWriter) error {
+				return printer.Write(w, out, xs, func(w io.Writer) error {
 					for i, x := range xs {
 						if i > 0 {
 							fmt.Fprintln(w)
@@ -119,7 +120,7 @@ Modes:
 			if err != nil {
 				return err
 			}
-			return printer.Write(w, out, vs, func(w ioWriter) error {
+			return printer.Write(w, out, vs, func(w io.Writer) error {
 				for _, x := range vs {
 					fmt.Fprintf(w, "%s -> %s %s: %s (%s)\n", x.From, x.To, x.Port, x.Verdict, x.DecidedBy)
 				}

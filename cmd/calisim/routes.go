@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/calisim/calisim/cmd/calisim/internal/printer"
@@ -46,7 +47,7 @@ vxlan.calico onlink) and a /32 per local pod on its cali veth.
 				return usageError{fmt.Errorf("--node %q: no such node in %s", f.node, args[0])}
 			}
 			lines := tw.Routes(i)
-			return printer.Write(c.OutOrStdout(), out, lines, func(w ioWriter) error {
+			return printer.Write(c.OutOrStdout(), out, lines, func(w io.Writer) error {
 				_, err := fmt.Fprintln(w, strings.Join(lines, "\n"))
 				return err
 			})

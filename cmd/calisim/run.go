@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/calisim/calisim/cmd/calisim/internal/printer"
 	"github.com/calisim/calisim/sim"
@@ -55,7 +56,7 @@ the input is wrong.
 				}
 			}
 			w := c.OutOrStdout()
-			if err := printer.Write(w, out, res, func(w ioWriter) error {
+			if err := printer.Write(w, out, res, func(w io.Writer) error {
 				if err := printer.Result(w, res); err != nil {
 					return err
 				}

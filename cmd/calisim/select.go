@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/calisim/calisim/cmd/calisim/internal/printer"
 	"github.com/calisim/calisim/sim"
@@ -58,7 +59,7 @@ refuses exits 2 with the column of the problem.`,
 				return err
 			}
 			m := sim.Select(sc, sel)
-			return printer.Write(c.OutOrStdout(), out, m, func(w ioWriter) error {
+			return printer.Write(c.OutOrStdout(), out, m, func(w io.Writer) error {
 				for _, kind := range []struct {
 					name  string
 					items []string

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/calisim/calisim/cmd/calisim/internal/printer"
@@ -82,7 +83,7 @@ file that Wireshark and tshark decode.`,
 					return err
 				}
 			}
-			return printer.Write(c.OutOrStdout(), out, paths, func(w ioWriter) error {
+			return printer.Write(c.OutOrStdout(), out, paths, func(w io.Writer) error {
 				for i, p := range paths {
 					if i > 0 {
 						fmt.Fprintln(w)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/calisim/calisim/cmd/calisim/internal/printer"
 	"github.com/calisim/calisim/sim"
@@ -46,7 +47,7 @@ one-screen summary per scenario. Exit 0 when all are valid, 2 otherwise.`,
 				}
 				sums = append(sums, sim.Summarize(sc))
 			}
-			if err := printer.Write(c.OutOrStdout(), out, sums, func(w ioWriter) error {
+			if err := printer.Write(c.OutOrStdout(), out, sums, func(w io.Writer) error {
 				for _, s := range sums {
 					if err := s.Write(w); err != nil {
 						return err
