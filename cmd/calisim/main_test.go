@@ -169,3 +169,32 @@ func TestTestCommandCounts(t *testing.T) {
 		t.Errorf("junit report missing or without the failure: %v\n%s", err, j)
 	}
 }
+
+func TestCompletion(t *testing.T) {
+	out, _, code := run(t, "__complete", "routes", scen+"aws-two-az.yaml", "--node", "")
+	if code != 0 || !strings.Contains(out, "worker-b-2\n") || !strings.Contains(out, "master\n") {
+		t.Errorf("--node completion: exit %d\n%s", code, out)
+	}
+	out, _, _ = run(t, "__complete", "trace", scen+"aws-two-az.yaml", "--from", "")
+	for _, want := range []string{"org-1/web\n", "org-1/web-3\n", "node/master\n", "router/vpc\n", "external/internet\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--from completion lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// The all-pairs policy views refuse clusters past sim.MaxMatrixPods.
+func TestPolicyMatrixBound(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "big.yaml")
+	body := "apiVersion: calisim/v1alpha1\nkind: Scenario\nspec:\n  underlay: {subnets: [{name: a, cidr: 10.0.0.0/24}]}\n" +
+		"  nodes: [{name: n1, subnet: a}]\n  namespaces: [{name: x}]\n" +
+		"  workloads: [{name: w, namespace: x, replicas: 20001}]\n---\napiVersion: projectcalico.org/v3\nkind: IPPool\n" +
+		"metadata: {name: p}\nspec: {cidr: 10.128.0.0/9, blockSize: 20}\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := run(t, "policy", p, "--matrix")
+	if code != 2 || !strings.Contains(errOut, "20001 pods") {
+		t.Errorf("exit %d, stderr %q; want 2 naming 20001 pods", code, errOut)
+	}
+}
